@@ -1,0 +1,129 @@
+"""Within-document resolution: "the group", "this militant group", "X's group", and pronouns are
+linked to the actor they mean, so relations attach to actors rather than to words.
+
+Rules are deliberately simple and explainable: compatible type, recency, subjects preferred, and
+an object never co-refers with its own clause's subject (binding)."""
+from __future__ import annotations
+
+from spacy.tokens import Doc, Token
+
+from .lexicon import cues
+from .mentions import TokenMention, _mention
+
+PERSONAL = {"he": "person", "him": "person", "his": "person", "she": "person", "her": "person",
+            "himself": "person", "herself": "person"}
+SINGULAR = {"it", "its", "itself"}
+PLURAL = {"they", "them", "their", "themselves"}
+GROUPISH = {"armed_group", "organisation", "government", "state", "contingent"}
+PLURALISH = {"armed_group", "contingent", "population", "state", "government", "organisation"}
+GOVERNMENT_NOUNS = {"regime", "junta", "government", "administration", "authorities", "ministry"}
+WINDOW_SENTENCES = 3
+
+
+def _clause_subject_tokens(token: Token) -> set[int]:
+    """Tokens of the subject of the clause that governs `token` (for the binding constraint)."""
+    verb = token
+    while verb.dep_ not in {"ROOT", "relcl", "advcl", "ccomp", "xcomp", "conj"} and verb.head.i != verb.i:
+        verb = verb.head
+        if verb.pos_ in {"VERB", "AUX"}:
+            break
+    subjects = [c for c in verb.children if c.dep_ in {"nsubj", "nsubjpass"}]
+    return {t.i for s in subjects for t in s.subtree}
+
+
+def _types_for(token: Token) -> set[str] | None:
+    lower = token.lower_
+    if lower in PERSONAL:
+        return {"person"}
+    if lower in SINGULAR:
+        return GROUPISH
+    if lower in PLURAL:
+        return PLURALISH
+    words = cues().anaphora
+    if token.tag_ == "NNS" and token.lower_ not in words["plural_group_nouns"]:
+        return None
+    nouns = words["group_nouns"] | words["plural_group_nouns"]
+    if token.pos_ == "NOUN" and (token.lemma_.lower() in nouns or token.lower_ in nouns):
+        if token.lemma_.lower() in GOVERNMENT_NOUNS:
+            return {"government", "state", "organisation"}
+        if token.lower_ in words["plural_group_nouns"]:
+            return {"armed_group", "contingent"}
+        return {"armed_group", "organisation", "government"}
+    return None
+
+
+def _definite_np(token: Token) -> tuple[int, int] | None:
+    """'the group' / 'this militant group': a determiner-led noun phrase headed by a group noun."""
+    words = cues().anaphora
+    dets = [c for c in token.children if c.dep_ == "det" and c.lower_ in words["determiners"]]
+    if not dets:
+        return None
+    return dets[0].i, token.i + 1
+
+
+def _candidates(doc: Doc, mentions: list[TokenMention], token: Token) -> list[TokenMention]:
+    sent_starts = [s.start for s in doc.sents]
+    current = max(i for i, start in enumerate(sent_starts) if start <= token.i)
+    window_start = sent_starts[max(0, current - WINDOW_SENTENCES)]
+    return [m for m in mentions if window_start <= m.start and m.end <= token.i]
+
+
+def _pick(doc: Doc, candidates: list[TokenMention], types: set[str], excluded: set[int],
+          prefer_name: str | None = None) -> TokenMention | None:
+    fitting = [m for m in candidates if m.mention.actor.type in types and m.start not in excluded]
+    if prefer_name:
+        named = [m for m in fitting if m.mention.actor.name.lower().split()[-1] == prefer_name]
+        fitting = named or fitting
+    if not fitting:
+        return None
+    sentence_start = doc[fitting[-1].start].sent.start if fitting else 0
+    recent_sentence = [m for m in fitting if m.start >= sentence_start]
+    subjects = [m for m in recent_sentence if doc[m.end - 1].dep_ in {"nsubj", "nsubjpass"}
+                or doc[m.start].dep_ in {"nsubj", "nsubjpass"}]
+    return (subjects or recent_sentence or fitting)[-1]
+
+
+def _owner_group(doc: Doc, mentions: list[TokenMention], owner: TokenMention) -> TokenMention | None:
+    """'Al-Jolani's group' is the armed group that shares an earlier sentence with al-Jolani."""
+    owner_id = owner.mention.actor.id
+    sentences_with_owner = {doc[m.start].sent.start for m in mentions
+                            if m.mention.actor.id == owner_id and m.start < owner.start}
+    groups = [m for m in mentions if m.start < owner.start and m.mention.actor.type == "armed_group"
+              and doc[m.start].sent.start in sentences_with_owner]
+    return groups[-1] if groups else None
+
+
+def resolve_anaphora(doc: Doc, mentions: list[TokenMention]) -> list[TokenMention]:
+    """Return `mentions` plus one coreferent mention for each anaphor that could be resolved."""
+    covered = {i for m in mentions for i in range(m.start, m.end)}
+    by_start = {m.start: m for m in mentions}
+    result = list(mentions)
+    for token in doc:
+        if token.i in covered:
+            continue
+        types = _types_for(token)
+        if types is None:
+            continue
+        span = (token.i, token.i + 1)
+        if token.pos_ == "NOUN":
+            owner = next((c for c in token.children if c.dep_ == "poss"), None)
+            owner_mention = by_start.get(owner.left_edge.i) if owner is not None else None
+            if owner_mention and owner_mention.mention.actor.type == "person":
+                target = _owner_group(doc, result, owner_mention)
+                if target:
+                    result.append(_mention(target.mention.actor, doc[token.i:token.i + 1], "coref"))
+                    covered.add(token.i)
+                continue
+            span = _definite_np(token)
+            if span is None or covered & set(range(*span)):
+                continue
+        excluded = set()
+        if token.dep_ in {"dobj", "pobj", "poss"} and token.lower_ not in {"its", "their", "his", "her"}:
+            excluded = _clause_subject_tokens(token)
+        prefer = token.lemma_.lower() if token.lemma_.lower() in {"alliance", "coalition", "front"} else None
+        target = _pick(doc, _candidates(doc, result, token), types, excluded, prefer)
+        if target is None:
+            continue
+        result.append(_mention(target.mention.actor, doc[span[0]:span[1]], "coref"))
+        covered.update(range(*span))
+    return sorted(result, key=lambda m: m.start)

@@ -1,0 +1,287 @@
+"""Relations from parsed text: verb frames ("Turkey armed the SNA"), relational nouns ("an offshoot
+of al-Qaeda", "Washington's partner"), multi-word cues ("took control of") and a few noun-phrase
+patterns ("Russia's Wagner Group", "the Pakistan-based LeT", coalition member lists). Each relation
+keeps its sentence as evidence, its modality, time, extractor name and a confidence."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from spacy.tokens import Doc, Token
+
+from .args import (Arguments, child, nearest_clause_verb, object_tokens, prep_objects, purpose_objects,
+                   subject_tokens)
+from .coref import resolve_anaphora
+from .lexicon import NounFrame, VerbFrame, cues, ontology
+from .mentions import TokenMention, find_mentions
+from .modality import modality_of, speaker_text
+from .models import Actor, Document, Evidence, Mention, Relation
+from .patterns import Candidate, structural_relations
+from .timex import dateline, time_of
+
+NOT_PLACES = {"controls", "hosts"}
+SUBJECT_NOT_PLACE = {"leads", "member_of", "cooperates_with", "supports", "endorses", "mediates",
+                     "shares_ideology", "pressures", "hostile_to", "controls", "detains", "derived_from"}
+
+
+@dataclass(frozen=True)
+class Extraction:
+    mentions: list[Mention]
+    relations: list[Relation]
+
+
+def _types_ok(candidate: Candidate, subject_types=frozenset(), object_types=frozenset()) -> bool:
+    s, o = candidate.subject.mention.actor, candidate.object.mention.actor
+    if s.id == o.id:
+        return False
+    if subject_types and s.type not in subject_types:
+        return False
+    if object_types and o.type not in object_types:
+        return False
+    if s.type == "place" and candidate.predicate in SUBJECT_NOT_PLACE and "place" not in subject_types:
+        return False
+    if o.type == "place" and candidate.predicate not in NOT_PLACES and "place" not in object_types:
+        return False
+    if candidate.predicate == "leads" and s.type != "person":
+        return False
+    return True
+
+
+def _needs_noun(verb: Token, nouns: frozenset[str]) -> list[Token]:
+    """The object nouns of `verb` that satisfy the frame ('sent troops', 'provides safe haven')."""
+    heads = [c for c in verb.children if c.dep_ in {"dobj", "nsubjpass", "attr"}]
+    heads += [g for h in list(heads) for g in h.children if g.dep_ == "conj"]
+    heads += [p for prep in verb.children if prep.dep_ == "prep" for p in prep.children if p.dep_ == "pobj"]
+    return [h for h in heads if h.lemma_.lower() in nouns or h.lower_ in nouns]
+
+
+def _verb_candidates(token: Token, frames: list[VerbFrame], args: Arguments) -> list[Candidate]:
+    result: list[Candidate] = []
+    subjects = [m for t in subject_tokens(token) for m in args.expand(t)]
+    for frame in frames:
+        if frame.needs_particle and not any(c.dep_ == "prt" and c.lower_ in frame.needs_particle
+                                            for c in token.children):
+            continue
+        anchors = [token]
+        if frame.needs_noun:
+            nouns = _needs_noun(token, frame.needs_noun)
+            if not nouns:
+                continue
+            anchors = [token, *nouns]
+        if frame.needs_prep_noun and not prep_objects(token, {"under", "in", "into"}):
+            continue
+        if frame.object_from_noun_owner:
+            objects = [m for n in anchors[1:] for m in args.expand(n)]
+        else:
+            objects = [m for a in anchors for t in object_tokens(a, frame.via) for m in args.expand(t)]
+            if not objects and frame.needs_noun and frame.predicate == "supports":
+                objects = [m for t in purpose_objects(token, frame.via) for m in args.expand(t)]
+        if frame.predicate == "mediates":
+            result.extend(_mediation(token, subjects, objects, frame))
+            continue
+        kind = frame.kinds.get(token.lemma_.lower())
+        if not kind and frame.needs_noun:
+            kind = next((frame.kinds[n.lemma_.lower()] for n in anchors[1:] if n.lemma_.lower() in frame.kinds),
+                        None)
+        found = []
+        for s in subjects:
+            for o in objects:
+                subject, obj = (o, s) if frame.inverse else (s, o)
+                candidate = Candidate(subject, frame.predicate, obj, token, "verb-frame", 0.75, kind)
+                if _types_ok(candidate, frame.subject_types if not frame.inverse else frame.object_types,
+                             frame.object_types if not frame.inverse else frame.subject_types):
+                    found.append(candidate)
+        if found:
+            result.extend(found)
+            break
+    return result
+
+
+def _mediation(token: Token, subjects, objects, frame: VerbFrame) -> list[Candidate]:
+    parties = list({o.mention.actor.id: o for o in objects if o.mention.actor.type != "place"}.values())[:2]
+    return [Candidate(s, "mediates", parties[0], token, "verb-frame", 0.7, None, parties[1])
+            for s in subjects if len(parties) == 2 and s not in parties]
+
+
+def _holders(noun: Token, args: Arguments) -> list[TokenMention]:
+    """Who a relational noun is said of: apposition, copula subject, 'regards X as N', a title
+    compound ('Kremlin spokesman Dmitry Peskov'), or the subject of the governing verb."""
+    appos = child(noun, "appos")
+    if appos is not None and args.actor(appos):
+        return args.expand(appos)
+    head = noun.head
+    if noun.dep_ in {"appos", "amod", "acl"} and head.i != noun.i:
+        return args.expand(head)
+    if noun.dep_ in {"attr", "acomp", "oprd"} and head.lemma_ in {"be", "become", "remain", "stay", "seem", "appear"}:
+        return [m for t in subject_tokens(head) for m in args.expand(t)]
+    if noun.dep_ == "nsubj" and head.lemma_ == "be":
+        return args.expand(child(head, "attr"))
+    if noun.dep_ == "pobj" and head.lower_ == "as":
+        governor = head.head
+        target = child(governor, "dobj") if child(governor, "dobj") is not None else child(governor, "nsubjpass")
+        if target is None:
+            return [m for t in subject_tokens(governor) for m in args.expand(t)]
+        return args.expand(target)
+    if noun.dep_ == "compound" and args.actor(head) and head.i > noun.i:
+        return [args.actor(head)]
+    verb = nearest_clause_verb(noun)
+    while verb is not None and verb.lemma_ in cues().modality["reporting_verbs"] and verb.dep_ in {
+            "parataxis", "ccomp", "conj"} and verb.head.i != verb.i:
+        verb = verb.head
+    if verb is not None and noun.dep_ in {"dobj", "pobj", "nsubjpass"}:
+        return [m for t in subject_tokens(verb) for m in args.expand(t)]
+    return []
+
+
+def _noun_objects(noun: Token, via: tuple[str, ...], args: Arguments) -> list[TokenMention]:
+    for way in via:
+        if way == "poss":
+            found = [m for c in noun.children if c.dep_ == "poss" for m in args.expand(c)]
+        elif way in {"compound", "amod"}:
+            found = [args.actor(c) for c in noun.children if c.dep_ == way and c.i < noun.i and args.actor(c)]
+        else:
+            found = [m for t in prep_objects(noun, {way}) for m in args.expand(t)]
+        if found:
+            return found
+    return []
+
+
+def _noun_candidates(noun: Token, frames: list[NounFrame], args: Arguments) -> list[Candidate]:
+    result: list[Candidate] = []
+    for frame in frames:
+        objects = _noun_objects(noun, frame.via, args)
+        if not objects:
+            continue
+        between = [t for t in prep_objects(noun, {"between"})]
+        holders = args.expand(between[0]) if between else _holders(noun, args)
+        if between and len(holders) >= 2:
+            holders, objects = holders[:1], holders[1:]
+        kind = frame.kinds.get(noun.lemma_.lower())
+        for h in holders:
+            for o in objects:
+                candidate = Candidate(h, frame.predicate, o, noun, "noun-frame", 0.7, kind)
+                if _types_ok(candidate, frame.holder_types, frame.object_types):
+                    result.append(candidate)
+        if result:
+            break
+    return result
+
+
+def _phrase_candidates(doc: Doc, args: Arguments) -> list[Candidate]:
+    words = [t.lower_ for t in doc]
+    result = []
+    for cue in cues().phrases:
+        n = len(cue.words)
+        for i in range(len(words) - n + 1):
+            if tuple(words[i:i + n]) != cue.words:
+                continue
+            trigger = doc[i + cue.trigger]
+            verb = trigger if trigger.pos_ in {"VERB", "AUX"} else nearest_clause_verb(trigger)
+            subjects = [m for t in subject_tokens(verb) for m in args.expand(t)] if verb is not None else []
+            if not subjects and trigger.pos_ == "NOUN":
+                subjects = _holders(trigger, args)
+            last = doc[i + n - 1]
+            objects = [m for t in prep_objects(last, {"of", "over", "with", "to", "about"}) for m in args.expand(t)]
+            if last.dep_ == "prep":
+                objects = objects or [m for t in last.children if t.dep_ == "pobj" for m in args.expand(t)]
+            objects = objects or [m for t in last.children for m in args.expand(t) if t.dep_ in {"pobj", "poss"}]
+            objects = objects or _following_actor(doc, i + n, args)
+            for s in subjects:
+                for o in objects:
+                    candidate = Candidate(s, cue.predicate, o, trigger, "phrase-cue", 0.65)
+                    if _types_ok(candidate):
+                        result.append(candidate)
+    return result
+
+
+def _following_actor(doc: Doc, start: int, args: Arguments, reach: int = 6) -> list[TokenMention]:
+    sentence_end = doc[start - 1].sent.end
+    for i in range(start, min(start + reach, sentence_end)):
+        if i in args.at:
+            return [args.at[i]]
+    return []
+
+
+def candidates(doc: Doc, mentions: list[TokenMention]) -> list[Candidate]:
+    """Every relation candidate in a parsed document, before deduplication."""
+    args = Arguments(mentions)
+    lexicon = cues()
+    found: list[Candidate] = []
+    for token in doc:
+        lemma = token.lemma_.lower()
+        if token.pos_ in {"VERB", "AUX"}:
+            frames = lexicon.frames_for_verb(lemma)
+            if frames:
+                found.extend(_verb_candidates(token, frames, args))
+        elif token.pos_ in {"NOUN", "PROPN", "ADJ"} and token.i not in args.at:
+            frames = lexicon.frames_for_noun(lemma)
+            if frames:
+                found.extend(_noun_candidates(token, frames, args))
+    found.extend(_phrase_candidates(doc, args))
+    found.extend(structural_relations(doc, mentions, args))
+    return found
+
+
+def _with_doc_aliases(mentions: list[TokenMention]) -> dict[str, Actor]:
+    """Each actor carries the surface forms this document uses for it, before its gazetteer aliases."""
+    forms: dict[str, list[str]] = {}
+    for item in mentions:
+        if item.mention.via != "coref":
+            forms.setdefault(item.mention.actor.id, []).append(item.mention.text)
+    actors = {}
+    for item in mentions:
+        actor = item.mention.actor
+        aliases = tuple(dict.fromkeys([*forms.get(actor.id, []), *actor.aliases]))
+        actors[actor.id] = Actor(actor.id, actor.name, actor.type, aliases)
+    return actors
+
+
+def _finish(candidate: Candidate, document: Document, actors: dict[str, Actor], anchor: str | None,
+            args: Arguments) -> Relation:
+    def mention(item: TokenMention | None) -> Mention | None:
+        if item is None:
+            return None
+        m = item.mention
+        return Mention(actors[m.actor.id], m.text, m.start, m.end, m.via)
+
+    sentence = candidate.trigger.sent
+    modality, speaker = modality_of(candidate.trigger)
+    attributed = None
+    if speaker is not None:
+        said_by = args.actor(speaker)
+        attributed = said_by.mention.actor.name if said_by else speaker_text(speaker)
+    text = sentence.text.rstrip()
+    coref = any(m.mention.via == "coref" for m in (candidate.subject, candidate.object))
+    return Relation(
+        doc=document.name, subject=mention(candidate.subject), predicate=candidate.predicate,
+        object=mention(candidate.object), object2=mention(candidate.object2), kind=candidate.kind,
+        modality=modality, attributed_to=attributed, time=time_of(candidate.trigger, anchor),
+        evidence=Evidence(text=text, start=sentence.start_char, end=sentence.start_char + len(text)),
+        extractor=candidate.extractor,
+        confidence=candidate.confidence * (0.85 if coref else 1.0) * (0.8 if modality != "asserted" else 1.0),
+        doc_id=document.id, source=document.source, published=document.published)
+
+
+def _key(relation: Relation) -> tuple:
+    s, o = relation.subject.actor.id, relation.object.actor.id
+    if ontology().predicates[relation.predicate].symmetric:
+        s, o = sorted([s, o])
+    o2 = relation.object2.actor.id if relation.object2 else None
+    return s, relation.predicate, o, o2, relation.evidence.start
+
+
+def extract(document: Document, parsed: Doc) -> Extraction:
+    """Mentions and relations of one document from its parse (no I/O)."""
+    mentions = resolve_anaphora(parsed, find_mentions(parsed))
+    actors = _with_doc_aliases(mentions)
+    anchor = document.published or dateline(document.text)
+    args = Arguments(mentions)
+    best: dict[tuple, Relation] = {}
+    for candidate in candidates(parsed, mentions):
+        relation = _finish(candidate, document, actors, anchor, args)
+        key = _key(relation)
+        if key not in best or relation.confidence > best[key].confidence:
+            best[key] = relation
+    relations = sorted(best.values(), key=lambda r: (r.evidence.start, r.subject.start))
+    plain = [Mention(actors[m.mention.actor.id], m.mention.text, m.mention.start, m.mention.end, m.mention.via)
+             for m in mentions]
+    return Extraction(mentions=plain, relations=relations)

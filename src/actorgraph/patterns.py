@@ -1,0 +1,121 @@
+"""Noun-phrase patterns that carry relations without a verb: "Khalifa Haftar's Libyan National Army"
+(leads), "Russia's Wagner Group" (member_of), "the Pakistan-based Lashkar-e-Taiba" (hosts), and
+coalitions listed with their members ("the alliance - A, B and C -", "made up of A and B")."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from spacy.tokens import Doc, Token
+
+from .args import Arguments, child
+from .mentions import TokenMention
+
+COALITION_WORDS = {"alliance", "coalition", "front", "council", "force", "union", "bloc", "platform",
+                   "movement", "axis", "operations", "room"}
+LIST_OPENERS = {"-", "\u2013", "\u2014", ":", "("}
+LIST_CLOSERS = {"-", "\u2013", "\u2014", ")", ";", "."}
+MEMBERSHIP_VERBS = {"comprise", "include", "consist", "compose", "make", "unite", "group", "bring"}
+GROUP_TYPES = {"armed_group", "organisation", "government"}
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A relation before modality, time and evidence are attached."""
+
+    subject: TokenMention
+    predicate: str
+    object: TokenMention
+    trigger: Token
+    extractor: str
+    confidence: float
+    kind: str | None = None
+    object2: TokenMention | None = None
+
+
+def _possessives(doc: Doc, mentions: list[TokenMention], args: Arguments) -> list[Candidate]:
+    found = []
+    for item in mentions:
+        last = doc[item.end - 1]
+        if last.dep_ != "poss" and not (item.end < len(doc) and doc[item.end].tag_ == "POS"):
+            continue
+        owned = args.at.get(last.head.i)
+        if owned is None or owned is item or owned.mention.actor.id == item.mention.actor.id:
+            continue
+        owner_type, owned_type = item.mention.actor.type, owned.mention.actor.type
+        if owner_type == "person" and owned_type in GROUP_TYPES:
+            found.append(Candidate(item, "leads", owned, last.head, "np-pattern", 0.65))
+        elif owner_type == "state" and owned_type in {"armed_group", "organisation"}:
+            found.append(Candidate(owned, "member_of", item, last.head, "np-pattern", 0.6))
+    return found
+
+
+def _based(doc: Doc, args: Arguments) -> list[Candidate]:
+    found = []
+    for token in doc:
+        if token.lower_ != "based" or token.i < 2 or doc[token.i - 1].text not in {"-", "\u2013"}:
+            continue
+        base = args.at.get(token.i - 2)
+        target = args.actor(token.head) if token.head.i != token.i else None
+        if target is None:
+            target = next((args.at[i] for i in range(token.i + 1, min(token.i + 8, len(doc))) if i in args.at),
+                          None)
+        if base and target and base.mention.actor.id != target.mention.actor.id:
+            found.append(Candidate(base, "hosts", target, token, "np-pattern", 0.6))
+    return found
+
+
+def _is_coalition(item: TokenMention, doc: Doc) -> bool:
+    words = {t.lower_ for t in doc[item.start:item.end]} | set(item.mention.actor.name.lower().split())
+    return bool(words & COALITION_WORDS) and item.mention.actor.type in GROUP_TYPES
+
+
+def _listed_members(doc: Doc, mentions: list[TokenMention]) -> list[Candidate]:
+    """'the Three Brotherhood Alliance - the Arakan Army, the MNDAA and the TNLA - launched'."""
+    found = []
+    starts = {m.start: m for m in mentions}
+    for item in mentions:
+        if not _is_coalition(item, doc) or item.end >= len(doc) or doc[item.end].text not in LIST_OPENERS:
+            continue
+        members = []
+        i = item.end + 1
+        sentence_end = doc[item.start].sent.end
+        while i < sentence_end and doc[i].text not in LIST_CLOSERS:
+            if doc[i].text == "(":
+                while i < sentence_end and doc[i].text != ")":
+                    i += 1
+                i += 1
+                continue
+            if i in starts and starts[i].mention.actor.id != item.mention.actor.id:
+                members.append(starts[i])
+                i = starts[i].end
+            else:
+                i += 1
+        if len(members) >= 2:
+            found.extend(Candidate(m, "member_of", item, doc[item.end], "np-pattern", 0.65) for m in members)
+    return found
+
+
+def _membership_verbs(doc: Doc, args: Arguments) -> list[Candidate]:
+    """'The MNJTF, made up mainly of troops from A, B and C' / 'the coalition comprises A and B'."""
+    found = []
+    for token in doc:
+        if token.lemma_.lower() not in MEMBERSHIP_VERBS or token.pos_ != "VERB":
+            continue
+        if token.lemma_ == "make" and not child(token, "prt"):
+            continue
+        whole = args.actor(token.head) if token.dep_ in {"acl", "relcl"} else args.actor(child(token, "nsubj"))
+        if whole is None or whole.mention.actor.type not in GROUP_TYPES:
+            continue
+        parts = []
+        for t in token.subtree:
+            item = args.at.get(t.i)
+            if t.i > token.i and item and item is not whole and item not in parts:
+                parts.append(item)
+        found.extend(Candidate(p, "member_of", whole, token, "np-pattern", 0.6) for p in parts
+                     if p.mention.actor.type != "place" and p.mention.actor.id != whole.mention.actor.id)
+    return found
+
+
+def structural_relations(doc: Doc, mentions: list[TokenMention], args: Arguments) -> list[Candidate]:
+    return [*_possessives(doc, mentions, args), *_based(doc, args), *_listed_members(doc, mentions),
+            *_membership_verbs(doc, args)]
