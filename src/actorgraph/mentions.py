@@ -153,6 +153,12 @@ def _looks_like_place(span: Span) -> bool:
     return root.dep_ == "dobj" and head.lemma_ in words["capture_verbs"]
 
 
+def _possessive_in_name(doc: Doc, i: int) -> bool:
+    """The 's of "People's Defence Forces" belongs to the name; that of "Haftar's army" does not."""
+    return doc[i].tag_ == "POS" and i > 0 and doc[i - 1].is_title and doc[i - 1].ent_type_ not in {
+        "PERSON", "GPE", "LOC"}
+
+
 def _ner_spans(doc: Doc, gaz: Gazetteer) -> list[tuple[Span, Actor, str]]:
     heads = cues().anaphora["organisation_heads"]
     fighters = cues().anaphora["fighter_nouns"]
@@ -176,8 +182,8 @@ def _ner_spans(doc: Doc, gaz: Gazetteer) -> list[tuple[Span, Actor, str]]:
     for token in doc:
         if token.lower_ in heads and token.is_title and token.i > 0:
             start = token.i
-            while start > 0 and (doc[start - 1].is_title or doc[start - 1].lower_ in {"al", "-", "of", "'s"}) \
-                    and not doc[start - 1].is_sent_start:
+            while start > 0 and (doc[start - 1].is_title or doc[start - 1].lower_ in {"al", "-", "of"}
+                                 or _possessive_in_name(doc, start - 1)) and not doc[start - 1].is_sent_start:
                 start -= 1
             while start < token.i and not doc[start].is_title:
                 start += 1
@@ -196,8 +202,12 @@ def _acronym_spans(doc: Doc, named: list[TokenMention], gaz: Gazetteer) -> list[
         if end + 2 < len(doc) and doc[end].text == "(" and doc[end + 2].text == ")" \
                 and doc[end + 1].is_upper and len(doc[end + 1].text) >= 2:
             acronyms[doc[end + 1].text] = item.mention.actor
+    for item in named:
+        words = [t.text for t in doc[item.start:item.end] if t.is_title and t.lower_ not in {"of", "the", "and"}]
+        if len(words) >= 2:
+            acronyms.setdefault("".join(w[0] for w in words), item.mention.actor)
     for token in doc:
-        if token.text in acronyms:
+        if token.text in acronyms and token.is_upper and gaz.lookup(token.text) is None:
             found.append((doc[token.i: token.i + 1], acronyms[token.text], "acronym"))
     return found
 

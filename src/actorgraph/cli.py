@@ -1,0 +1,202 @@
+"""The command line: a thin shell over the library (pipeline, store, answer)."""
+from __future__ import annotations
+
+import json
+import sys
+from importlib import resources
+from pathlib import Path
+from typing import Optional
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from . import answer as answering
+from .lexicon import gazetteer
+from .models import Actor, relation_json
+from .nlp import PipelineMissing
+from .pipeline import extract_all, ingest as run_ingest, read_all
+from .store import Store
+
+app = typer.Typer(help="Evidence-graded knowledge graphs of armed-conflict actors, built offline from text.",
+                  no_args_is_help=True, add_completion=False)
+out = Console()
+err = Console(stderr=True)
+
+DB_HELP = "Database: a SQLite file path or a SQLAlchemy URL (default: $ACTORGRAPH_DB or ./actorgraph.sqlite)."
+DEMO_QUESTION = "What is the relationship between the RSF and the United Arab Emirates?"
+
+
+def _metadata(**values: Optional[str]) -> dict:
+    return {k: v for k, v in values.items() if v}
+
+
+def _fail(message: str) -> None:
+    err.print(f"[red]error:[/red] {message}", highlight=False)
+
+
+@app.command()
+def ingest(paths: list[Path] = typer.Argument(..., help="Files or folders (.txt .md .html .jsonl)."),
+           db: Optional[str] = typer.Option(None, "--db", help=DB_HELP),
+           source: Optional[str] = typer.Option(None, help="Outlet, for files that do not name one."),
+           title: Optional[str] = typer.Option(None), author: Optional[str] = typer.Option(None),
+           url: Optional[str] = typer.Option(None), language: Optional[str] = typer.Option(None),
+           published: Optional[str] = typer.Option(None, help="Publication date (YYYY-MM-DD)."),
+           max_bytes: int = typer.Option(20_000_000, help="Largest file accepted.")) -> None:
+    """Read documents, extract actors and relations, and store them (one transaction per document)."""
+    store = Store.open(db)
+    with Progress(TextColumn("[bold]ingest"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                  TextColumn("{task.description}"), console=err, transient=False) as progress:
+        task = progress.add_task("reading", total=None)
+        report = run_ingest([str(p) for p in paths], store,
+                            metadata=_metadata(source=source, title=title, author=author, url=url,
+                                               language=language, published=published),
+                            max_bytes=max_bytes,
+                            on_total=lambda n: progress.update(task, total=n, description=""),
+                            on_progress=lambda name: progress.update(task, advance=1, description=name))
+    store.close()
+    for line in report.errors:
+        _fail(line)
+    out.print(f"{report.added} added, {report.skipped} already stored, {len(report.errors)} failed; "
+              f"{report.relations} relations")
+    if not report.ok:
+        raise typer.Exit(1)
+
+
+@app.command()
+def extract(files: list[Path] = typer.Argument(..., help="Files or folders to read."),
+            format: str = typer.Option("jsonl", "--format", help="jsonl or table."),
+            max_bytes: int = typer.Option(20_000_000, help="Largest file accepted.")) -> None:
+    """Print the relations found in documents, without a database."""
+    if format not in {"jsonl", "table"}:
+        _fail(f"--format must be jsonl or table, not {format!r}")
+        raise typer.Exit(2)
+    documents, errors = read_all([str(f) for f in files], max_bytes=max_bytes)
+    table = Table("doc", "subject", "predicate", "object", "modality", "evidence")
+    for _, extraction in extract_all(documents):
+        for relation in extraction.relations:
+            if format == "jsonl":
+                sys.stdout.write(json.dumps(relation_json(relation), ensure_ascii=False) + "\n")
+            else:
+                obj = relation.object.actor.name + (f" / {relation.object2.actor.name}" if relation.object2 else "")
+                table.add_row(relation.doc, relation.subject.actor.name, relation.predicate, obj,
+                              relation.modality, relation.evidence.text[:90])
+    if format == "table":
+        out.print(table)
+    for error in errors:
+        _fail(str(error))
+    if errors:
+        raise typer.Exit(1)
+
+
+def _resolve(store: Store, name: str) -> Actor | None:
+    found = store.find_actors(name)
+    if found:
+        return found[0]
+    known = gazetteer().lookup(name)
+    return store.actor(known.id) if known else None
+
+
+def ask_store(store: Store, question: str) -> dict:
+    """Answer a relationship question from the store; raises ValueError with a user-facing reason."""
+    pair = answering.parse_question(question)
+    if pair is None:
+        raise ValueError('ask understands "What is the relationship between A and B?" and '
+                         '"How is A linked to B?"')
+    actors = []
+    for name in pair:
+        actor = _resolve(store, name)
+        if actor is None:
+            raise ValueError(f"no actor called {name!r} in the database")
+        actors.append(actor)
+    return answering.answer(question, actors[0], actors[1], store.relations())
+
+
+@app.command()
+def ask(question: str = typer.Argument(..., help='e.g. "What is the relationship between A and B?"'),
+        db: Optional[str] = typer.Option(None, "--db", help=DB_HELP),
+        format: str = typer.Option("text", "--format", help="text or json.")) -> None:
+    """Answer "What is the relationship between A and B?" with direct relations, paths and evidence."""
+    store = Store.open(db)
+    try:
+        result = ask_store(store, question)
+    except ValueError as exc:
+        _fail(str(exc))
+        raise typer.Exit(1)
+    finally:
+        store.close()
+    if format == "json":
+        sys.stdout.write(json.dumps(result, ensure_ascii=False, indent=2) + "\n")
+    else:
+        out.print(answering.render_text(result), highlight=False)
+
+
+@app.command()
+def actors(db: Optional[str] = typer.Option(None, "--db", help=DB_HELP),
+           limit: int = typer.Option(50, help="How many to list.")) -> None:
+    """List the actors in the database, most connected first."""
+    store = Store.open(db)
+    table = Table("id", "name", "type", "mentions", "relations")
+    for row in store.actors()[:limit]:
+        table.add_row(row["id"], row["name"], row["type"], str(row["mentions"]), str(row["relations"]))
+    store.close()
+    out.print(table)
+
+
+@app.command()
+def show(actor: str = typer.Argument(..., help="A name or alias."),
+         db: Optional[str] = typer.Option(None, "--db", help=DB_HELP)) -> None:
+    """Show one actor: its aliases and every relation with its evidence."""
+    store = Store.open(db)
+    found = _resolve(store, actor)
+    if found is None:
+        store.close()
+        _fail(f"no actor called {actor!r} in the database")
+        raise typer.Exit(1)
+    relations = store.relations([found.id])
+    store.close()
+    out.print(f"[bold]{found.name}[/bold] ({found.type}, id {found.id})")
+    if found.aliases:
+        out.print("aliases: " + ", ".join(found.aliases[:20]), highlight=False)
+    table = Table("subject", "predicate", "object", "modality", "doc", "evidence")
+    for r in relations:
+        table.add_row(r.subject.actor.name, r.predicate, r.object.actor.name, r.modality, r.doc,
+                      r.evidence.text[:100])
+    out.print(table)
+
+
+def demo_corpus() -> Path:
+    return Path(str(resources.files("actorgraph").joinpath("data", "demo")))
+
+
+@app.command()
+def demo(db: str = typer.Option("actorgraph-demo.sqlite", "--db", help="Where to build the demo database.")) -> None:
+    """Ingest the bundled demo corpus (the war in Sudan), print a summary and answer one question."""
+    try:
+        ingest([demo_corpus()], db=db, source=None, title=None, author=None, url=None, language=None,
+               published=None, max_bytes=20_000_000)
+    except typer.Exit as exit_:
+        if exit_.exit_code:
+            raise
+    store = Store.open(db)
+    stats = store.stats()
+    table = Table("documents", "actors", "mentions", "relations", title=f"demo database: {db}")
+    table.add_row(*(str(stats[k]) for k in ("documents", "actors", "mentions", "relations")))
+    out.print(table)
+    predicates = Table("predicate", "relations")
+    for name, count in sorted(stats["predicates"].items(), key=lambda kv: -kv[1]):
+        predicates.add_row(name, str(count))
+    out.print(predicates)
+    result = ask_store(store, DEMO_QUESTION)
+    store.close()
+    out.print(f"\n[bold]{DEMO_QUESTION}[/bold]")
+    out.print(answering.render_text(result), highlight=False)
+
+
+def main() -> None:
+    try:
+        app()
+    except PipelineMissing as exc:
+        _fail(str(exc))
+        raise SystemExit(1)
