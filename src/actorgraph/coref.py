@@ -72,8 +72,9 @@ def _pick(doc: Doc, candidates: list[TokenMention], types: set[str], excluded: s
           prefer_name: str | None = None) -> TokenMention | None:
     fitting = [m for m in candidates if m.mention.actor.type in types and m.start not in excluded]
     if prefer_name:
-        named = [m for m in fitting if m.mention.actor.name.lower().split()[-1] == prefer_name]
-        fitting = named or fitting
+        last_word = [m for m in fitting if m.mention.actor.name.lower().split()[-1] == prefer_name]
+        anywhere = [m for m in fitting if prefer_name in m.mention.actor.name.lower().split()]
+        fitting = last_word or anywhere or fitting
     if not fitting:
         return None
     sentence_start = doc[fitting[-1].start].sent.start if fitting else 0
@@ -120,7 +121,7 @@ def resolve_anaphora(doc: Doc, mentions: list[TokenMention]) -> list[TokenMentio
         excluded = set()
         if token.dep_ in {"dobj", "pobj", "poss"} and token.lower_ not in {"its", "their", "his", "her"}:
             excluded = _clause_subject_tokens(token)
-        prefer = token.lemma_.lower() if token.lemma_.lower() in {"alliance", "coalition", "front"} else None
+        prefer = token.lemma_.lower() if token.pos_ == "NOUN" else None
         target = _pick(doc, _candidates(doc, result, token), types, excluded, prefer)
         if target is None:
             continue

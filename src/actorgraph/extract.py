@@ -90,9 +90,7 @@ def _verb_candidates(token: Token, frames: list[VerbFrame], args: Arguments) -> 
                 if _types_ok(candidate, frame.subject_types if not frame.inverse else frame.object_types,
                              frame.object_types if not frame.inverse else frame.subject_types):
                     found.append(candidate)
-        if found:
-            result.extend(found)
-            break
+        result.extend(found)
     return result
 
 
@@ -158,7 +156,8 @@ def _noun_candidates(noun: Token, frames: list[NounFrame], args: Arguments) -> l
         kind = frame.kinds.get(noun.lemma_.lower())
         for h in holders:
             for o in objects:
-                candidate = Candidate(h, frame.predicate, o, noun, "noun-frame", 0.7, kind)
+                s_, o_ = (o, h) if frame.inverse else (h, o)
+                candidate = Candidate(s_, frame.predicate, o_, noun, "noun-frame", 0.7, kind)
                 if _types_ok(candidate, frame.holder_types, frame.object_types):
                     result.append(candidate)
         if result:

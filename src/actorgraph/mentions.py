@@ -56,9 +56,9 @@ def _strip(span: Span) -> Span:
     """Drop leading determiners and a trailing possessive marker from an entity span."""
     start, end = span.start, span.end
     doc = span.doc
-    while start < end and doc[start].lower_ in {"the", "a", "an"}:
+    while start < end and (doc[start].lower_ in {"the", "a", "an"} or doc[start].is_space):
         start += 1
-    while end > start and doc[end - 1].tag_ == "POS" or (end > start and doc[end - 1].is_punct):
+    while end > start and (doc[end - 1].tag_ == "POS" or doc[end - 1].is_punct or doc[end - 1].is_space):
         end -= 1
     return doc[start:end]
 
@@ -185,7 +185,7 @@ def _ner_spans(doc: Doc, gaz: Gazetteer) -> list[tuple[Span, Actor, str]]:
             while start > 0 and (doc[start - 1].is_title or doc[start - 1].lower_ in {"al", "-", "of"}
                                  or _possessive_in_name(doc, start - 1)) and not doc[start - 1].is_sent_start:
                 start -= 1
-            while start < token.i and not doc[start].is_title:
+            while start < token.i and (not doc[start].is_title or doc[start].lower_ in {"the", "a", "an"}):
                 start += 1
             if start < token.i:
                 span = doc[start: token.i + 1]
@@ -243,8 +243,10 @@ def _extend_to_institution(doc: Doc, item: TokenMention) -> TokenMention:
     """"Congo's government" / "Russia's army" is the state acting: the mention takes the noun."""
     last = doc[item.end - 1]
     head = last.head
-    if item.mention.actor.type == "state" and last.dep_ == "poss" and head.i > last.i and (
-            head.lemma_ in cues().anaphora["force_nouns"] or head.lower_ in cues().anaphora["force_nouns"]):
+    words = cues().anaphora
+    nouns = words["force_nouns"] | words["fighter_nouns"] | {"man", "men", "loyalist", "loyalists", "ranks"}
+    if item.mention.actor.type != "person" and last.dep_ == "poss" and head.i > last.i and (
+            head.lemma_ in nouns or head.lower_ in nouns):
         return _mention(item.mention.actor, doc[item.start: head.i + 1], item.mention.via)
     return item
 

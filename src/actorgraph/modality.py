@@ -78,7 +78,10 @@ def _reporter(chain: list[Token], sentence: Span) -> tuple[bool, Token | None]:
     its subject is who said it. 'according to X' works anywhere in the sentence."""
     words = cues().modality
     asides = [c for t in chain for c in t.children if c.dep_ == "parataxis"]
+    below = {a.i: b for b, a in zip(chain, chain[1:])}
     for token in [*chain[1:], *asides]:
+        if below.get(token.i) is not None and below[token.i].dep_ in {"nsubj", "nsubjpass", "csubj"}:
+            continue
         if token.lemma_.lower() in words["reporting_verbs"] and token.pos_ in {"VERB", "AUX"}:
             if _is_passive(token):
                 continue
