@@ -52,14 +52,14 @@ class Arguments:
         if token is None:
             return []
         found = []
-        for item in [token, *_conjuncts(token)]:
+        for item in [token, *conjuncts(token)]:
             mention = self.actor(item)
             if mention and mention not in found:
                 found.append(mention)
         return found
 
 
-def _conjuncts(token: Token) -> list[Token]:
+def conjuncts(token: Token) -> list[Token]:
     result = []
     stack = [c for c in token.children if c.dep_ in {"conj", "appos"}]
     while stack:

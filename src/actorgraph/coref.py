@@ -40,10 +40,13 @@ def _types_for(token: Token) -> set[str] | None:
     if lower in PLURAL:
         return PLURALISH
     words = cues().anaphora
-    if token.tag_ == "NNS" and token.lower_ not in words["plural_group_nouns"]:
+    demonstrative = any(c.dep_ == "det" and c.lower_ in {"these", "those"} for c in token.children)
+    if token.tag_ == "NNS" and token.lower_ not in words["plural_group_nouns"] and not demonstrative:
         return None
+    if demonstrative and token.tag_ == "NNS":
+        return {"contingent", "armed_group"}
     nouns = words["group_nouns"] | words["plural_group_nouns"]
-    if token.pos_ == "NOUN" and (token.lemma_.lower() in nouns or token.lower_ in nouns):
+    if token.pos_ == "NOUN" and (token.lemma_.lower() in nouns or token.lower_ in nouns or demonstrative):
         if token.lemma_.lower() in GOVERNMENT_NOUNS:
             return {"government", "state", "organisation"}
         if token.lower_ in words["plural_group_nouns"]:
@@ -107,7 +110,8 @@ def resolve_anaphora(doc: Doc, mentions: list[TokenMention]) -> list[TokenMentio
             continue
         span = (token.i, token.i + 1)
         if token.pos_ == "NOUN":
-            owner = next((c for c in token.children if c.dep_ == "poss"), None)
+            owner = next((c for c in token.children if c.dep_ == "poss" or (
+                c.dep_ == "compound" and c.i in covered)), None)
             owner_mention = by_start.get(owner.left_edge.i) if owner is not None else None
             if owner_mention and owner_mention.mention.actor.type == "person":
                 target = _owner_group(doc, result, owner_mention)

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from spacy.tokens import Doc, Token
 
-from .args import (Arguments, child, nearest_clause_verb, object_tokens, prep_objects, purpose_objects,
+from .args import (Arguments, child, conjuncts, nearest_clause_verb, object_tokens, prep_objects, purpose_objects,
                    subject_tokens)
 from .coref import resolve_anaphora
 from .lexicon import NounFrame, VerbFrame, cues, ontology
@@ -46,10 +46,22 @@ def _types_ok(candidate: Candidate, subject_types=frozenset(), object_types=froz
     return True
 
 
+def word_forms(token: Token) -> list[str]:
+    """The lemma plus crude stems of the surface form: the small model sometimes mis-lemmatises
+    ('hates' -> 'hat'), and a missed trigger costs more than a stray lookup."""
+    lower = token.lower_
+    forms = [token.lemma_.lower(), lower]
+    for suffix, replacement in (("ies", "y"), ("es", ""), ("es", "e"), ("s", ""), ("ed", ""), ("ed", "e"),
+                                ("d", ""), ("ing", ""), ("ing", "e")):
+        if lower.endswith(suffix) and len(lower) > len(suffix) + 2:
+            forms.append(lower[: -len(suffix)] + replacement)
+    return list(dict.fromkeys(forms))
+
+
 def _needs_noun(verb: Token, nouns: frozenset[str]) -> list[Token]:
     """The object nouns of `verb` that satisfy the frame ('sent troops', 'provides safe haven')."""
     heads = [c for c in verb.children if c.dep_ in {"dobj", "nsubjpass", "attr"}]
-    heads += [g for h in list(heads) for g in h.children if g.dep_ == "conj"]
+    heads += [g for h in list(heads) for g in conjuncts(h)]
     heads += [p for prep in verb.children if prep.dep_ == "prep" for p in prep.children if p.dep_ == "pobj"]
     return [h for h in heads if h.lemma_.lower() in nouns or h.lower_ in nouns]
 
@@ -76,9 +88,9 @@ def _verb_candidates(token: Token, frames: list[VerbFrame], args: Arguments) -> 
             if not objects and frame.needs_noun and frame.predicate == "supports":
                 objects = [m for t in purpose_objects(token, frame.via) for m in args.expand(t)]
         if frame.predicate == "mediates":
-            result.extend(_mediation(token, subjects, objects, frame))
+            result.extend(_mediation(token, subjects, objects, args))
             continue
-        kind = frame.kinds.get(token.lemma_.lower())
+        kind = next((frame.kinds[f] for f in word_forms(token) if f in frame.kinds), None)
         if not kind and frame.needs_noun:
             kind = next((frame.kinds[n.lemma_.lower()] for n in anchors[1:] if n.lemma_.lower() in frame.kinds),
                         None)
@@ -94,8 +106,16 @@ def _verb_candidates(token: Token, frames: list[VerbFrame], args: Arguments) -> 
     return result
 
 
-def _mediation(token: Token, subjects, objects, frame: VerbFrame) -> list[Candidate]:
+def _mediation(token: Token, subjects, objects, args: Arguments) -> list[Candidate]:
+    """'S brokered a truce between A and B'; with one named party ('negotiated with A'), the next
+    actor named later in the sentence is taken as the other side."""
     parties = list({o.mention.actor.id: o for o in objects if o.mention.actor.type != "place"}.values())[:2]
+    if len(parties) == 1:
+        subject_ids = {s.mention.actor.id for s in subjects}
+        later = [m for i, m in sorted(args.at.items()) if i > parties[0].end and i < token.sent.end
+                 and m.mention.actor.id not in subject_ids | {parties[0].mention.actor.id}
+                 and m.mention.actor.type != "place"]
+        parties += later[:1]
     return [Candidate(s, "mediates", parties[0], token, "verb-frame", 0.7, None, parties[1])
             for s in subjects if len(parties) == 2 and s not in parties]
 
@@ -115,6 +135,8 @@ def _holders(noun: Token, args: Arguments) -> list[TokenMention]:
         return args.expand(child(head, "attr"))
     if noun.dep_ == "pobj" and head.lower_ == "as":
         governor = head.head
+        if head.i < governor.i:
+            return [m for t in subject_tokens(governor) for m in args.expand(t)]
         target = child(governor, "dobj") if child(governor, "dobj") is not None else child(governor, "nsubjpass")
         if target is None:
             return [m for t in subject_tokens(governor) for m in args.expand(t)]
@@ -149,8 +171,16 @@ def _noun_candidates(noun: Token, frames: list[NounFrame], args: Arguments) -> l
         objects = _noun_objects(noun, frame.via, args)
         if not objects:
             continue
+        if frame.predicate == "mediates":
+            result.extend(_mediation(noun, _holders(noun, args), objects, args))
+            continue
         between = [t for t in prep_objects(noun, {"between"})]
-        holders = args.expand(between[0]) if between else _holders(noun, args)
+        owner = [m for c in noun.children if c.dep_ == "poss" for m in args.expand(c)]
+        if not owner and "with" in frame.via and prep_objects(noun, {"with"}):
+            owner = [m for t in prep_objects(noun, {"of"}) for m in args.expand(t)]
+            objects = [m for t in prep_objects(noun, {"with"}) for m in args.expand(t)] if owner else objects
+        holders = args.expand(between[0]) if between else (
+            owner if owner and "poss" not in frame.via else _holders(noun, args))
         if between and len(holders) >= 2:
             holders, objects = holders[:1], holders[1:]
         kind = frame.kinds.get(noun.lemma_.lower())
@@ -178,8 +208,10 @@ def _phrase_candidates(doc: Doc, args: Arguments) -> list[Candidate]:
             subjects = [m for t in subject_tokens(verb) for m in args.expand(t)] if verb is not None else []
             if not subjects and trigger.pos_ == "NOUN":
                 subjects = _holders(trigger, args)
+            if not subjects:
+                subjects = _preceding_actor(doc, i, args)
             last = doc[i + n - 1]
-            objects = [m for t in prep_objects(last, {"of", "over", "with", "to", "about"}) for m in args.expand(t)]
+            objects = [m for t in prep_objects(last, {"of", "over", "with", "to"}) for m in args.expand(t)]
             if last.dep_ == "prep":
                 objects = objects or [m for t in last.children if t.dep_ == "pobj" for m in args.expand(t)]
             objects = objects or [m for t in last.children for m in args.expand(t) if t.dep_ in {"pobj", "poss"}]
@@ -192,10 +224,19 @@ def _phrase_candidates(doc: Doc, args: Arguments) -> list[Candidate]:
     return result
 
 
+def _preceding_actor(doc: Doc, end: int, args: Arguments, reach: int = 8) -> list[TokenMention]:
+    sentence_start = doc[end].sent.start
+    for i in range(end - 1, max(sentence_start, end - reach) - 1, -1):
+        if i in args.at:
+            return [args.at[i]]
+    return []
+
+
 def _following_actor(doc: Doc, start: int, args: Arguments, reach: int = 6) -> list[TokenMention]:
+    """The next actor named after a cue, unless it is only the topic ('a common view about ISIS')."""
     sentence_end = doc[start - 1].sent.end
     for i in range(start, min(start + reach, sentence_end)):
-        if i in args.at:
+        if i in args.at and not (doc[i].dep_ == "pobj" and doc[i].head.lower_ in {"about", "on", "regarding", "of"}):
             return [args.at[i]]
     return []
 
@@ -208,7 +249,7 @@ def candidates(doc: Doc, mentions: list[TokenMention]) -> list[Candidate]:
     for token in doc:
         lemma = token.lemma_.lower()
         if token.pos_ in {"VERB", "AUX"}:
-            frames = lexicon.frames_for_verb(lemma)
+            frames = list(dict.fromkeys(f for form in word_forms(token) for f in lexicon.frames_for_verb(form)))
             if frames:
                 found.extend(_verb_candidates(token, frames, args))
         elif token.pos_ in {"NOUN", "PROPN", "ADJ"} and token.i not in args.at:

@@ -107,7 +107,9 @@ def _demonym_spans(doc: Doc, gaz: Gazetteer) -> list[tuple[Span, Actor, str]]:
         if token.dep_ in {"amod", "compound", "nmod"} and head.i > token.i:
             if head.lemma_.lower() in words["fighter_nouns"] or head.lower_ in words["fighter_nouns"]:
                 if state_id or token.ent_type_ == "NORP" or token.pos_ == "PROPN":
-                    span = doc[token.i: head.i + 1]
+                    first = min([c.i for c in head.lefts if c.dep_ in {"amod", "compound", "nmod"}
+                                 and (c.is_title or c.ent_type_)] + [token.i])
+                    span = doc[first: head.i + 1]
                     name = " ".join(t.text for t in span if t.dep_ != "det")
                     found.append((span, _text_actor(name, "contingent", gaz), "pattern"))
                 continue

@@ -45,7 +45,8 @@ def _negated(chain: list[Token]) -> bool:
     for depth, token in enumerate(chain):
         if depth <= 1 and any(c.dep_ == "neg" for c in token.children):
             return True
-        if depth > 0 and token.lemma_.lower() in words["negating_verbs"]:
+        if depth > 0 and token.lemma_.lower() in words["negating_verbs"] and not any(
+                c.dep_ == "neg" for c in token.children):
             return True
         if token.dep_ in {"ROOT", "ccomp"} and token.i != trigger.i and depth > 1:
             break

@@ -1,0 +1,76 @@
+"""Relations from short texts written for these tests, one behaviour each."""
+from conftest import facts
+
+
+def test_verb_frame_with_passive_agent(run):
+    result = run("The rebel coalition was armed and trained by Turkey in 2019.")
+    names = {(r.subject.actor.name, r.predicate) for r in result.relations}
+    assert ("Turkey", "supports") in names
+
+
+def test_relative_clause_and_capture(run):
+    result = run("Hayat Tahrir al-Sham, which captured Aleppo in late 2024, is led by Abu Mohammad al-Jolani.")
+    found = facts(result)
+    assert ("Hayat Tahrir al-Sham", "controls", "Aleppo") in found
+    assert ("Abu Mohammad al-Jolani", "leads", "Hayat Tahrir al-Sham") in found
+
+
+def test_offshoot_noun_and_lineage(run):
+    result = run("Hayat Tahrir al-Sham is an offshoot of Jabhat al-Nusra, itself a branch of al-Qaeda.")
+    found = facts(result)
+    assert ("Hayat Tahrir al-Sham", "derived_from", "Jabhat al-Nusra") in found
+
+
+def test_denial_is_negated(run):
+    result = run("Rwanda denies arming the M23 rebels.")
+    relation = next(r for r in result.relations if r.predicate == "supports")
+    assert relation.subject.actor.name == "Rwanda"
+    assert relation.modality == "negated"
+
+
+def test_report_keeps_who_said_it(run):
+    result = run("India said that Pakistan funds Lashkar-e-Taiba.")
+    relation = next(r for r in result.relations if r.predicate == "supports")
+    assert relation.modality == "reported"
+    assert relation.attributed_to == "India"
+
+
+def test_hedge(run):
+    result = run("It seems that Turkey supplied the group with drones.")
+    assert {r.modality for r in result.relations if r.predicate == "supports"} == {"hedged"}
+
+
+def test_question(run):
+    result = run("Did Iran arm the Houthis?")
+    assert [r.modality for r in result.relations if r.predicate == "supports"] == ["question"]
+
+
+def test_pronoun_resolved_to_actor(run):
+    result = run("The Taliban took Kabul in August 2021. They also hosted al-Qaeda.")
+    assert ("Taliban", "hosts", "al-Qaeda") in facts(result)
+
+
+def test_mediation_has_two_parties(run):
+    result = run("Qatar brokered a ceasefire between Israel and Hamas in November 2023.")
+    relation = next(r for r in result.relations if r.predicate == "mediates")
+    assert relation.subject.actor.name == "Qatar"
+    assert {relation.object.actor.name, relation.object2.actor.name} == {"Israel", "Hamas"}
+
+
+def test_evidence_offsets_point_into_text(run):
+    text = "Background first.\nTurkey backs the Syrian National Army."
+    result = run(text)
+    relation = next(r for r in result.relations if r.predicate == "supports")
+    assert text[relation.evidence.start:relation.evidence.end] == relation.evidence.text
+    assert relation.evidence.text.startswith("Turkey backs")
+
+
+def test_time_from_since(run):
+    result = run("The PKK has fought Turkey since 1984.")
+    relation = next(r for r in result.relations if r.predicate == "hostile_to")
+    assert relation.time.start == "1984" and relation.time.value == "ongoing_since"
+
+
+def test_no_relation_between_an_actor_and_itself(run):
+    result = run("Turkey supports Turkey.")
+    assert not result.relations
