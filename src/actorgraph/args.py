@@ -29,7 +29,13 @@ class Arguments:
         if token.i in self.at:
             return self.at[token.i]
         if token.lower_ in RELATIVE and token.head.dep_ in {"relcl", "acl"}:
-            return self.actor(token.head.head, depth + 1)
+            antecedent = self.actor(token.head.head, depth + 1)
+            if antecedent and antecedent.mention.actor.type == "person" and token.lower_ == "which":
+                for ancestor in token.head.head.ancestors:
+                    found = self.at.get(ancestor.i)
+                    if found and found.mention.actor.type != "person":
+                        return found
+            return antecedent
         if token.lower_ == "whose":
             clause = next((a for a in token.ancestors if a.dep_ == "relcl"), None)
             return self.actor(clause.head, depth + 1) if clause is not None else None

@@ -7,7 +7,8 @@ from __future__ import annotations
 
 from spacy.tokens import Doc, Token
 
-from .lexicon import cues
+from .lexicon import cues, gazetteer
+from .models import Actor
 from .mentions import TokenMention, _mention
 
 PERSONAL = {"he": "person", "him": "person", "his": "person", "she": "person", "her": "person",
@@ -87,14 +88,31 @@ def _pick(doc: Doc, candidates: list[TokenMention], types: set[str], excluded: s
     return (subjects or recent_sentence or fitting)[-1]
 
 
-def _owner_group(doc: Doc, mentions: list[TokenMention], owner: TokenMention) -> TokenMention | None:
-    """'Al-Jolani's group' is the armed group that shares an earlier sentence with al-Jolani."""
+def _owner_group(doc: Doc, mentions: list[TokenMention], owner: TokenMention) -> Actor | None:
+    """'Al-Jolani's group' is the group the gazetteer says he leads, else the armed group that
+    shares an earlier sentence with him."""
+    known = gazetteer().led_by(owner.mention.actor.id)
+    if known is not None:
+        return known
     owner_id = owner.mention.actor.id
     sentences_with_owner = {doc[m.start].sent.start for m in mentions
                             if m.mention.actor.id == owner_id and m.start < owner.start}
     groups = [m for m in mentions if m.start < owner.start and m.mention.actor.type == "armed_group"
               and doc[m.start].sent.start in sentences_with_owner]
-    return groups[-1] if groups else None
+    return groups[-1].mention.actor if groups else None
+
+
+def _leader_named(token: Token, by_start: dict[int, TokenMention]) -> Actor | None:
+    """'this militant group, led by X' is the group the gazetteer says X leads."""
+    for clause in token.children:
+        if clause.dep_ == "acl" and clause.lemma_ in {"lead", "head", "command", "found"}:
+            for agent in (c for c in clause.children if c.dep_ == "agent"):
+                for person in agent.subtree:
+                    item = by_start.get(person.i) or next(
+                        (m for m in by_start.values() if m.start <= person.i < m.end), None)
+                    if item and item.mention.actor.type == "person":
+                        return gazetteer().led_by(item.mention.actor.id)
+    return None
 
 
 def resolve_anaphora(doc: Doc, mentions: list[TokenMention]) -> list[TokenMention]:
@@ -116,11 +134,16 @@ def resolve_anaphora(doc: Doc, mentions: list[TokenMention]) -> list[TokenMentio
             if owner_mention and owner_mention.mention.actor.type == "person":
                 target = _owner_group(doc, result, owner_mention)
                 if target:
-                    result.append(_mention(target.mention.actor, doc[token.i:token.i + 1], "coref"))
+                    result.append(_mention(target, doc[token.i:token.i + 1], "coref"))
                     covered.add(token.i)
                 continue
             span = _definite_np(token)
             if span is None or covered & set(range(*span)):
+                continue
+            known = _leader_named(token, by_start)
+            if known is not None:
+                result.append(_mention(known, doc[span[0]:span[1]], "coref"))
+                covered.update(range(*span))
                 continue
         excluded = set()
         if token.dep_ in {"dobj", "pobj", "poss"} and token.lower_ not in {"its", "their", "his", "her"}:

@@ -53,6 +53,7 @@ class GazetteerEntry:
     demonyms: tuple[str, ...] = ()
     seats: tuple[str, ...] = ()
     predecessors: tuple[str, ...] = ()
+    leads: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -61,6 +62,12 @@ class Gazetteer:
     by_alias: dict[str, str]
     by_demonym: dict[str, str]
     by_seat: dict[str, str]
+
+    def led_by(self, person_id: str) -> Actor | None:
+        """The organisation a known person heads, if the gazetteer says so."""
+        entry = self.entries.get(person_id)
+        led = [self.entries[i].actor for i in (entry.leads if entry else ()) if i in self.entries]
+        return led[0] if led else None
 
     def lookup(self, text: str) -> Actor | None:
         actor_id = self.by_alias.get(normalize(text))
@@ -82,7 +89,7 @@ def load_gazetteer(path: str | Path | None = None) -> Gazetteer:
         actor = Actor(id=item["id"], name=item["name"], type=item["type"], aliases=aliases)
         entries[actor.id] = GazetteerEntry(
             actor=actor, demonyms=tuple(item.get("demonyms") or ()), seats=tuple(item.get("seats") or ()),
-            predecessors=tuple(item.get("predecessors") or ()))
+            predecessors=tuple(item.get("predecessors") or ()), leads=tuple(item.get("leads") or ()))
         for alias in (actor.name, *aliases):
             by_alias.setdefault(normalize(alias), actor.id)
         for demonym in item.get("demonyms") or ():

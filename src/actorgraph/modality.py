@@ -40,17 +40,17 @@ def _conditional(chain: list[Token], sentence: Span) -> bool:
 
 
 def _negated(chain: list[Token]) -> bool:
+    """'did not arm', 'denied arming' - but 'cannot deny' is a double negative (a hedge)."""
     words = cues().modality
-    trigger = chain[0]
     for depth, token in enumerate(chain):
-        if depth <= 1 and any(c.dep_ == "neg" for c in token.children):
+        negative = any(c.dep_ == "neg" for c in token.children)
+        if depth > 0 and token.lemma_.lower() in words["negating_verbs"]:
+            return not negative
+        if depth <= 1 and negative:
             return True
-        if depth > 0 and token.lemma_.lower() in words["negating_verbs"] and not any(
-                c.dep_ == "neg" for c in token.children):
-            return True
-        if token.dep_ in {"ROOT", "ccomp"} and token.i != trigger.i and depth > 1:
+        if depth > 1 and token.dep_ in {"ROOT", "ccomp"}:
             break
-    return any(c.dep_ == "neg" for c in trigger.children)
+    return False
 
 
 def _hedged(chain: list[Token], sentence: Span) -> bool:

@@ -1,0 +1,45 @@
+"""Mention finding and within-document resolution on texts written for these tests."""
+from actorgraph.coref import resolve_anaphora
+from actorgraph.mentions import find_mentions
+
+
+def mentions(nlp, text):
+    doc = nlp(text)
+    return {m.mention.text: (m.mention.actor.name, m.mention.actor.type, m.mention.via)
+            for m in resolve_anaphora(doc, find_mentions(doc))}
+
+
+def test_gazetteer_aliases_and_transliterations(nlp):
+    found = mentions(nlp, "Ahmed al-Sharaa, also called al-Julani, leads HTS.")
+    assert found["Ahmed al-Sharaa"][0] == found["al-Julani"][0] == "Abu Mohammad al-Jolani"
+    assert found["HTS"][0] == "Hayat Tahrir al-Sham"
+
+
+def test_capital_acting_is_its_state_but_a_place_after_in(nlp):
+    found = mentions(nlp, "Ankara signed a pact. The talks were held in Ankara.")
+    assert ("Turkey", "state", "seat") in found.values()
+    assert ("Ankara", "place", "seat") in found.values()
+
+
+def test_demonyms_contingents_and_populations(nlp):
+    found = mentions(nlp, "Rwandan soldiers crossed the border while Uzbek fighters joined the Shiites.")
+    assert found["Rwandan soldiers"][:2] == ("Rwanda", "state")
+    assert found["Uzbek fighters"][1] == "contingent"
+    assert found["Shiites"][1] == "population"
+
+
+def test_unknown_organisation_and_its_acronym(nlp):
+    found = mentions(nlp, "The Kivu Liberation Front (KLF) attacked a camp. Later the KLF withdrew.")
+    assert found["Kivu Liberation Front"][1] == "armed_group"
+    assert found["KLF"][0] == "Kivu Liberation Front"
+
+
+def test_the_group_and_pronouns(nlp):
+    found = mentions(nlp, "Hayat Tahrir al-Sham seized Aleppo. The group then moved south. Its fighters cheered.")
+    assert found["The group"][0] == "Hayat Tahrir al-Sham"
+    assert found["Its"][0] == "Hayat Tahrir al-Sham"
+
+
+def test_possessive_group_of_a_known_leader(nlp):
+    found = mentions(nlp, "Turkey welcomed the news. Al-Jolani's group entered the city.")
+    assert found["group"][0] == "Hayat Tahrir al-Sham"
