@@ -9,6 +9,9 @@ from .mentions import TokenMention
 OBJECT_CONTROL = {"ask", "urge", "tell", "force", "order", "help", "allow", "press", "pressure",
                   "call", "encourage", "persuade", "compel", "invite", "accuse", "instruct", "push"}
 RELATIVE = {"which", "who", "whom", "that", "whose"}
+NAMING_VERBS = {"know", "call", "name", "dub", "style", "brand"}
+OWNED_PLACES = {"base", "headquarters", "stronghold", "home", "position", "territory", "compound", "camp"}
+COLLECTIVES = {"coalition", "alliance", "umbrella", "group", "network", "union", "bloc", "federation"}
 CLAUSE_DEPS = {"xcomp", "advcl", "pcomp", "conj", "ccomp", "acl", "relcl"}
 
 
@@ -48,9 +51,21 @@ class Arguments:
             if child.dep_ in {"compound", "nmod"} and child.i in self.at and child.i < token.i:
                 return self.at[child.i]
         for child in token.children:
+            if child.dep_ == "acl" and child.lemma_ in NAMING_VERBS:
+                named = [g for c in child.children if c.dep_ in {"prep", "oprd"} for g in [c, *c.children]
+                         if g.i in self.at]
+                if named:
+                    return self.at[named[0].i]
+        for child in token.children:
             if child.dep_ == "prep" and child.lower_ == "of":
                 pobj = next((c for c in child.children if c.dep_ == "pobj"), None)
                 return self.actor(pobj, depth + 1)
+        if token.lemma_ in OWNED_PLACES:
+            owner = next((c for c in token.children if c.dep_ == "poss"), None)
+            if owner is not None and owner.i in self.at:
+                return self.at[owner.i]
+        if token.dep_ == "pobj" and token.head.lower_ == "of" and token.head.head.lemma_ in COLLECTIVES:
+            return self.actor(token.head.head, depth + 1)
         return None
 
     def expand(self, token: Token | None) -> list[TokenMention]:
@@ -128,6 +143,8 @@ def subject_tokens(verb: Token, depth: int = 0) -> list[Token]:
         obj = child(head, "dobj")
         if obj is not None:
             return [obj]
+    if verb.dep_ == "xcomp" and child(head, "nsubjpass") is not None:
+        return [child(head, "nsubjpass")]
     if verb.dep_ in CLAUSE_DEPS - {"relcl"} and verb.dep_ != "ccomp":
         return subject_tokens(head, depth + 1)
     if verb.dep_ == "relcl":

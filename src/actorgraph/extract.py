@@ -35,12 +35,17 @@ def _types_ok(candidate: Candidate, subject_types=frozenset(), object_types=froz
         return False
     if subject_types and s.type not in subject_types:
         return False
-    if object_types and o.type not in object_types:
+    if object_types and o.type not in object_types and not (
+            object_types == {"place"} and o.id.startswith("x-") and o.type in {"organisation", "person"}
+            and candidate.object.end - candidate.object.start == 1):
         return False
     if s.type == "place" and candidate.predicate in SUBJECT_NOT_PLACE and "place" not in subject_types:
         return False
     if o.type == "place" and candidate.predicate not in NOT_PLACES and "place" not in object_types:
         return False
+    if object_types == {"place"} and o.id.startswith("x-") and o.type in {"organisation", "person"} \
+            and candidate.object.end - candidate.object.start == 1:
+        return True
     if candidate.predicate == "leads" and s.type != "person":
         return False
     return True
@@ -90,6 +95,12 @@ def _verb_candidates(token: Token, frames: list[VerbFrame], args: Arguments) -> 
         if frame.predicate == "mediates":
             result.extend(_mediation(token, subjects, objects, args))
             continue
+        if frame.predicate == "supports" and frame.needs_noun:
+            if not objects and token.dep_ == "conj":
+                objects = [m for t in prep_objects(token.head, {"with", "to", "for"}) for m in args.expand(t)]
+            sent = [m for n in anchors[1:] for m in args.expand(n) if m.mention.actor.type == "contingent"]
+            result.extend(Candidate(c, "supports", o, token, "verb-frame", 0.65, "fighters")
+                          for c in sent for o in objects if o is not c)
         kind = next((frame.kinds[f] for f in word_forms(token) if f in frame.kinds), None)
         if not kind and frame.needs_noun:
             kind = next((frame.kinds[n.lemma_.lower()] for n in anchors[1:] if n.lemma_.lower() in frame.kinds),
@@ -127,6 +138,9 @@ def _holders(noun: Token, args: Arguments) -> list[TokenMention]:
     if appos is not None and args.actor(appos):
         return args.expand(appos)
     head = noun.head
+    agent = prep_objects(noun, {"by"})
+    if agent:
+        return [m for t in agent for m in args.expand(t)]
     if noun.dep_ in {"appos", "amod", "acl"} and head.i != noun.i:
         return args.expand(head)
     if noun.dep_ in {"attr", "acomp", "oprd"} and head.lemma_ in {"be", "become", "remain", "stay", "seem", "appear"}:

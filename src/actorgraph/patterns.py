@@ -16,6 +16,7 @@ LIST_OPENERS = {"-", "\u2013", "\u2014", ":", "("}
 LIST_CLOSERS = {"-", "\u2013", "\u2014", ")", ";", "."}
 MEMBERSHIP_VERBS = {"comprise", "include", "consist", "compose", "make", "unite", "group", "bring"}
 GROUP_TYPES = {"armed_group", "organisation", "government"}
+TITLES = {"president", "leader", "king", "premier", "chancellor", "emir", "ruler", "dictator"}
 
 
 @dataclass(frozen=True)
@@ -116,6 +117,49 @@ def _membership_verbs(doc: Doc, args: Arguments) -> list[Candidate]:
     return found
 
 
+def _under_leader(doc: Doc, args: Arguments) -> list[Candidate]:
+    """'the remaining JAS faction under Bakura' / 'forces under General X': the person leads it."""
+    found = []
+    for token in doc:
+        if token.lower_ != "under" or token.dep_ != "prep":
+            continue
+        group = args.actor(token.head)
+        leaders = [args.at[c.i] for c in token.children if c.dep_ == "pobj" and c.i in args.at]
+        for leader in leaders:
+            if group and group.mention.actor.type in GROUP_TYPES and leader.mention.actor.type == "person":
+                found.append(Candidate(leader, "leads", group, token, "np-pattern", 0.55))
+    return found
+
+
+def _titled_persons(doc: Doc, mentions: list[TokenMention]) -> list[Candidate]:
+    """'Belarusian President Alexander Lukashenko': a state-and-title mention right before a person."""
+    found = []
+    for before, after in zip(mentions, mentions[1:]):
+        if before.end == after.start and before.mention.actor.type == "state" \
+                and after.mention.actor.type == "person" and doc[before.end - 1].lower_ in TITLES:
+            found.append(Candidate(after, "leads", before, doc[before.end - 1], "np-pattern", 0.6))
+    return found
+
+
+def _killed_in_attack(doc: Doc, args: Arguments) -> list[Candidate]:
+    """'Yuldashev died in a US drone strike' / 'Shekau dies during an attack by ISWAP fighters'."""
+    found = []
+    for token in doc:
+        if token.lemma_ not in {"die", "kill", "wound", "injure", "assassinate"} or token.pos_ != "VERB":
+            continue
+        victims = [args.actor(c) for c in token.children if c.dep_ in {"nsubj", "nsubjpass"} and args.actor(c)]
+        for prep in (c for c in token.children if c.dep_ == "prep" and c.lower_ in {"in", "during", "by"}):
+            for event in (c for c in prep.children if c.dep_ == "pobj"):
+                attackers = [args.at[c.i] for c in event.children if c.dep_ in {"compound", "amod", "nmod"}
+                             and c.i in args.at]
+                attackers += [args.actor(p) for p in event.children if p.dep_ == "prep" and p.lower_ == "by"
+                              for p in p.children if args.actor(p)]
+                found.extend(Candidate(a, "hostile_to", v, event, "np-pattern", 0.55, "material")
+                             for a in attackers for v in victims if a.mention.actor.id != v.mention.actor.id)
+    return found
+
+
 def structural_relations(doc: Doc, mentions: list[TokenMention], args: Arguments) -> list[Candidate]:
     return [*_possessives(doc, mentions, args), *_based(doc, args), *_listed_members(doc, mentions),
-            *_membership_verbs(doc, args)]
+            *_membership_verbs(doc, args), *_under_leader(doc, args), *_titled_persons(doc, mentions),
+            *_killed_in_attack(doc, args)]
