@@ -119,7 +119,10 @@ def subject_tokens(verb: Token, depth: int = 0) -> list[Token]:
     if depth > 4:
         return []
     if is_passive(verb):
-        agent = child(verb, "agent")
+        shared = [verb, *(c for c in verb.children if c.dep_ == "conj")]
+        if verb.dep_ == "conj":
+            shared.append(verb.head)
+        agent = next((a for v in shared for a in v.children if a.dep_ == "agent"), None)
         if agent is not None:
             return [c for c in agent.children if c.dep_ == "pobj"]
         if verb.dep_ == "acl":

@@ -19,6 +19,7 @@ GROUPISH = {"armed_group", "organisation", "government", "state", "contingent"}
 PLURALISH = {"armed_group", "contingent", "population", "state", "government", "organisation"}
 GOVERNMENT_NOUNS = {"regime", "junta", "government", "administration", "authorities", "ministry"}
 WINDOW_SENTENCES = 3
+NAMED_WINDOW_SENTENCES = 8
 
 
 def _clause_subject_tokens(token: Token) -> set[int]:
@@ -65,10 +66,11 @@ def _definite_np(token: Token) -> tuple[int, int] | None:
     return dets[0].i, token.i + 1
 
 
-def _candidates(doc: Doc, mentions: list[TokenMention], token: Token) -> list[TokenMention]:
+def _candidates(doc: Doc, mentions: list[TokenMention], token: Token, sentences: int = WINDOW_SENTENCES
+                ) -> list[TokenMention]:
     sent_starts = [s.start for s in doc.sents]
     current = max(i for i, start in enumerate(sent_starts) if start <= token.i)
-    window_start = sent_starts[max(0, current - WINDOW_SENTENCES)]
+    window_start = sent_starts[max(0, current - sentences)]
     return [m for m in mentions if window_start <= m.start and m.end <= token.i]
 
 
@@ -149,7 +151,12 @@ def resolve_anaphora(doc: Doc, mentions: list[TokenMention]) -> list[TokenMentio
         if token.dep_ in {"dobj", "pobj", "poss"} and token.lower_ not in {"its", "their", "his", "her"}:
             excluded = _clause_subject_tokens(token)
         prefer = token.lemma_.lower() if token.pos_ == "NOUN" else None
-        target = _pick(doc, _candidates(doc, result, token), types, excluded, prefer)
+        target = None
+        if prefer:
+            named = [m for m in _candidates(doc, result, token, NAMED_WINDOW_SENTENCES)
+                     if prefer in m.mention.actor.name.lower().split() and m.mention.actor.type in types]
+            target = named[-1] if named else None
+        target = target or _pick(doc, _candidates(doc, result, token), types, excluded, prefer)
         if target is None:
             continue
         result.append(_mention(target.mention.actor, doc[span[0]:span[1]], "coref"))

@@ -14,6 +14,8 @@ from .lexicon import Gazetteer, cues, gazetteer
 from .models import Actor, Mention
 from .names import normalize, slug
 
+TITLE_NOUNS = {"minister", "spokesman", "spokesperson", "president", "chief", "commander", "leader",
+               "secretary", "envoy", "ambassador", "general", "official", "governor"}
 NER_TYPES = {"PERSON": "person", "ORG": "organisation", "GPE": "place", "LOC": "place",
              "FAC": "place", "NORP": "population"}
 
@@ -180,6 +182,13 @@ def _ner_spans(doc: Doc, gaz: Gazetteer) -> list[tuple[Span, Actor, str]]:
                 continue
         if type_ == "person" and len(span) == 1 and span.root.head.lower_ in fighters:
             continue
+        if span.root.dep_ == "compound" and span.root.head.lemma_ in TITLE_NOUNS:
+            continue
+        if type_ == "place":
+            end = span.end
+            while end < len(doc) and doc[end].lower_ in cues().anaphora["place_heads"] and not doc[end].is_title:
+                end += 1
+            span = doc[span.start:end]
         found.append((span, _text_actor(span.text, type_, gaz), "ner"))
     for token in doc:
         if token.lower_ in heads and token.is_title and token.i > 0:
