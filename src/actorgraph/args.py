@@ -66,7 +66,23 @@ class Arguments:
                 return self.at[owner.i]
         if token.dep_ == "pobj" and token.head.lower_ == "of" and token.head.head.lemma_ in COLLECTIVES:
             return self.actor(token.head.head, depth + 1)
+        if token.pos_ == "NOUN":
+            return self._apposed(token)
         return None
+
+    def _apposed(self, token: Token) -> TokenMention | None:
+        """'X (ACR), a coalition led by Y': a comma-introduced indefinite noun phrase names the
+        actor just before it, even where the parser attached it elsewhere."""
+        doc = token.doc
+        left = token.left_edge.i
+        if left < 2 or doc[left].lower_ not in {"a", "an"} or doc[left - 1].text != ",":
+            return None
+        i = left - 2
+        if doc[i].text == ")":
+            while i > 0 and doc[i].text != "(":
+                i -= 1
+            i -= 1
+        return self.at.get(i)
 
     def expand(self, token: Token | None) -> list[TokenMention]:
         """The token's actor and those of its coordinated siblings ('A, B and C')."""
@@ -82,11 +98,11 @@ class Arguments:
 
 def conjuncts(token: Token) -> list[Token]:
     result = []
-    stack = [c for c in token.children if c.dep_ in {"conj", "appos"}]
+    stack = [c for c in token.children if c.dep_ == "conj"]
     while stack:
         item = stack.pop(0)
         result.append(item)
-        stack.extend(c for c in item.children if c.dep_ in {"conj", "appos"})
+        stack.extend(c for c in item.children if c.dep_ == "conj")
     return result
 
 

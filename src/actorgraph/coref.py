@@ -17,6 +17,8 @@ SINGULAR = {"it", "its", "itself"}
 PLURAL = {"they", "them", "their", "themselves"}
 GROUPISH = {"armed_group", "organisation", "government", "state", "contingent"}
 PLURALISH = {"armed_group", "contingent", "population", "state", "government", "organisation"}
+INSTITUTION_NOUNS = {"junta", "regime", "government", "military", "army", "general", "administration",
+                     "authority", "ministry", "parliament", "police"}
 GOVERNMENT_NOUNS = {"regime", "junta", "government", "administration", "authorities", "ministry"}
 WINDOW_SENTENCES = 3
 NAMED_WINDOW_SENTENCES = 8
@@ -30,7 +32,10 @@ def _clause_subject_tokens(token: Token) -> set[int]:
         if verb.pos_ in {"VERB", "AUX"}:
             break
     subjects = [c for c in verb.children if c.dep_ in {"nsubj", "nsubjpass"}]
-    return {t.i for s in subjects for t in s.subtree}
+    tokens = {t.i for s in subjects for t in s.subtree}
+    if verb.dep_ == "relcl" and any(s.tag_ in {"WDT", "WP"} for s in subjects):
+        tokens |= {t.i for t in verb.head.subtree if t.i < verb.i}
+    return tokens
 
 
 def _types_for(token: Token) -> set[str] | None:
@@ -104,6 +109,25 @@ def _owner_group(doc: Doc, mentions: list[TokenMention], owner: TokenMention) ->
     return groups[-1].mention.actor if groups else None
 
 
+def _institution(doc: Doc, mentions: list[TokenMention], span: tuple[int, int]) -> Actor | None:
+    """'the junta' / 'the military government' in a text about Myanmar is the gazetteer's
+    'Myanmar junta' (or '... military government', '... regime'), if it has one."""
+    gaz = gazetteer()
+    counts: dict[str, int] = {}
+    for m in mentions:
+        if m.mention.actor.type == "state":
+            counts[m.mention.actor.id] = counts.get(m.mention.actor.id, 0) + 1
+    words = [t.text for t in doc[span[0]:span[1]] if t.dep_ != "det"]
+    for state_id in sorted(counts, key=lambda k: -counts[k]):
+        entry = gaz.entries[state_id]
+        for prefix in (entry.actor.name, *entry.demonyms):
+            for phrase in (" ".join(words), words[-1]):
+                found = gaz.lookup(f"{prefix} {phrase}")
+                if found is not None and found.type in {"government", "organisation", "armed_group"}:
+                    return found
+    return None
+
+
 def _leader_named(token: Token, by_start: dict[int, TokenMention]) -> Actor | None:
     """'this militant group, led by X' is the group the gazetteer says X leads."""
     for clause in token.children:
@@ -143,6 +167,8 @@ def resolve_anaphora(doc: Doc, mentions: list[TokenMention]) -> list[TokenMentio
             if span is None or covered & set(range(*span)):
                 continue
             known = _leader_named(token, by_start)
+            if known is None and token.lemma_.lower() in INSTITUTION_NOUNS:
+                known = _institution(doc, mentions, span)
             if known is not None:
                 result.append(_mention(known, doc[span[0]:span[1]], "coref"))
                 covered.update(range(*span))
@@ -155,7 +181,8 @@ def resolve_anaphora(doc: Doc, mentions: list[TokenMention]) -> list[TokenMentio
         if prefer:
             named = [m for m in _candidates(doc, result, token, NAMED_WINDOW_SENTENCES)
                      if prefer in m.mention.actor.name.lower().split() and m.mention.actor.type in types]
-            target = named[-1] if named else None
+            last_word = [m for m in named if m.mention.actor.name.lower().split()[-1] == prefer]
+            target = (last_word or named or [None])[-1]
         target = target or _pick(doc, _candidates(doc, result, token), types, excluded, prefer)
         if target is None:
             continue

@@ -108,6 +108,8 @@ def _demonym_spans(doc: Doc, gaz: Gazetteer) -> list[tuple[Span, Actor, str]]:
         head = token.head
         if token.dep_ in {"amod", "compound", "nmod"} and head.i > token.i:
             if head.lemma_.lower() in words["fighter_nouns"] or head.lower_ in words["fighter_nouns"]:
+                if head.ent_type_ == "ORG" and head.is_title:
+                    continue
                 if state_id or token.ent_type_ == "NORP" or token.pos_ == "PROPN":
                     first = min([c.i for c in head.lefts if c.dep_ in {"amod", "compound", "nmod"}
                                  and (c.is_title or c.ent_type_)] + [token.i])
