@@ -98,11 +98,19 @@ class Arguments:
 
 def conjuncts(token: Token) -> list[Token]:
     result = []
-    stack = [c for c in token.children if c.dep_ == "conj"]
+    def members(item: Token) -> list[Token]:
+        found = [c for c in item.children if c.dep_ == "conj"]
+        for prep in item.children:
+            if prep.dep_ == "prep" and (prep.lower_ in {"including", "like"} or (
+                    prep.lower_ == "as" and prep.i > 0 and prep.doc[prep.i - 1].lower_ == "such")):
+                found.extend(c for c in prep.children if c.dep_ == "pobj")
+        return found
+
+    stack = members(token)
     while stack:
         item = stack.pop(0)
         result.append(item)
-        stack.extend(c for c in item.children if c.dep_ == "conj")
+        stack.extend(members(item))
     return result
 
 

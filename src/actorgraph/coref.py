@@ -32,6 +32,10 @@ def _clause_subject_tokens(token: Token) -> set[int]:
         if verb.pos_ in {"VERB", "AUX"}:
             break
     subjects = [c for c in verb.children if c.dep_ in {"nsubj", "nsubjpass"}]
+    if not subjects and verb.i > token.i:
+        return set()
+    if not subjects:
+        return set(range(max(verb.sent.start, verb.i - 4), verb.i))
     tokens = {t.i for s in subjects for t in s.subtree}
     if verb.dep_ == "relcl" and any(s.tag_ in {"WDT", "WP"} for s in subjects):
         tokens |= {t.i for t in verb.head.subtree if t.i < verb.i}

@@ -74,6 +74,9 @@ def _needs_noun(verb: Token, nouns: frozenset[str]) -> list[Token]:
 def _verb_candidates(token: Token, frames: list[VerbFrame], args: Arguments) -> list[Candidate]:
     result: list[Candidate] = []
     subjects = [m for t in subject_tokens(token) for m in args.expand(t)]
+    confidence = 0.75
+    if not subjects and token.dep_ == "ROOT" and not any(c.dep_ in {"nsubj", "nsubjpass"} for c in token.children):
+        subjects, confidence = _preceding_actor(token.doc, token.i, args, reach=4), 0.5
     for frame in frames:
         if frame.needs_particle and not any(c.dep_ == "prt" and c.lower_ in frame.needs_particle
                                             for c in token.children):
@@ -109,7 +112,7 @@ def _verb_candidates(token: Token, frames: list[VerbFrame], args: Arguments) -> 
         for s in subjects:
             for o in objects:
                 subject, obj = (o, s) if frame.inverse else (s, o)
-                candidate = Candidate(subject, frame.predicate, obj, token, "verb-frame", 0.75, kind)
+                candidate = Candidate(subject, frame.predicate, obj, token, "verb-frame", confidence, kind)
                 if _types_ok(candidate, frame.subject_types if not frame.inverse else frame.object_types,
                              frame.object_types if not frame.inverse else frame.subject_types):
                     found.append(candidate)
@@ -239,10 +242,12 @@ def _phrase_candidates(doc: Doc, args: Arguments) -> list[Candidate]:
 
 
 def _preceding_actor(doc: Doc, end: int, args: Arguments, reach: int = 8) -> list[TokenMention]:
+    """The actor named closest before a cue, when the parse gives no subject."""
     sentence_start = doc[end].sent.start
     for i in range(end - 1, max(sentence_start, end - reach) - 1, -1):
-        if i in args.at:
-            return [args.at[i]]
+        found = args.actor(doc[i])
+        if found is not None:
+            return [found]
     return []
 
 

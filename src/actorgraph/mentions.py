@@ -111,8 +111,10 @@ def _demonym_spans(doc: Doc, gaz: Gazetteer) -> list[tuple[Span, Actor, str]]:
                 if head.ent_type_ == "ORG" and head.is_title:
                     continue
                 if state_id or token.ent_type_ == "NORP" or token.pos_ == "PROPN":
-                    first = min([c.i for c in head.lefts if c.dep_ in {"amod", "compound", "nmod"}
-                                 and (c.is_title or c.ent_type_)] + [token.i])
+                    first = min([c.left_edge.i for c in head.lefts if c.dep_ in {"amod", "compound", "nmod"}
+                                 and (c.is_title or c.ent_type_)] + [token.left_edge.i])
+                    while first < token.i and not doc[first].is_title:
+                        first += 1
                     span = doc[first: head.i + 1]
                     name = " ".join(t.text for t in span if t.dep_ != "det")
                     found.append((span, _text_actor(name, "contingent", gaz), "pattern"))
@@ -122,7 +124,10 @@ def _demonym_spans(doc: Doc, gaz: Gazetteer) -> list[tuple[Span, Actor, str]]:
                 found.append((doc[token.i: head.i + 1], gaz.entries[state_id].actor, "demonym"))
                 continue
         if state_id and token.pos_ in {"NOUN", "PROPN"} and token.tag_ in {"NNS", "NNPS"}:
-            found.append((doc[token.i: token.i + 1], gaz.entries[state_id].actor, "demonym"))
+            if token.dep_ in {"nsubj", "nsubjpass"}:
+                found.append((doc[token.i: token.i + 1], gaz.entries[state_id].actor, "demonym"))
+            else:
+                found.append((doc[token.i: token.i + 1], _text_actor(token.text, "population", gaz), "demonym"))
     return found
 
 
