@@ -13,8 +13,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from . import answer as answering
-from .lexicon import gazetteer
-from .models import Actor, relation_json
+from .models import relation_json
 from .nlp import PipelineMissing
 from .pipeline import extract_all, ingest as run_ingest, read_all
 from .store import Store
@@ -90,29 +89,6 @@ def extract(files: list[Path] = typer.Argument(..., help="Files or folders to re
         raise typer.Exit(1)
 
 
-def _resolve(store: Store, name: str) -> Actor | None:
-    found = store.find_actors(name)
-    if found:
-        return found[0]
-    known = gazetteer().lookup(name)
-    return store.actor(known.id) if known else None
-
-
-def ask_store(store: Store, question: str) -> dict:
-    """Answer a relationship question from the store; raises ValueError with a user-facing reason."""
-    pair = answering.parse_question(question)
-    if pair is None:
-        raise ValueError('ask understands "What is the relationship between A and B?" and '
-                         '"How is A linked to B?"')
-    actors = []
-    for name in pair:
-        actor = _resolve(store, name)
-        if actor is None:
-            raise ValueError(f"no actor called {name!r} in the database")
-        actors.append(actor)
-    return answering.answer(question, actors[0], actors[1], store.relations())
-
-
 @app.command()
 def ask(question: str = typer.Argument(..., help='e.g. "What is the relationship between A and B?"'),
         db: Optional[str] = typer.Option(None, "--db", help=DB_HELP),
@@ -120,7 +96,7 @@ def ask(question: str = typer.Argument(..., help='e.g. "What is the relationship
     """Answer "What is the relationship between A and B?" with direct relations, paths and evidence."""
     store = Store.open(db)
     try:
-        result = ask_store(store, question)
+        result = answering.ask(store, question)
     except ValueError as exc:
         _fail(str(exc))
         raise typer.Exit(1)
@@ -129,7 +105,7 @@ def ask(question: str = typer.Argument(..., help='e.g. "What is the relationship
     if format == "json":
         sys.stdout.write(json.dumps(result, ensure_ascii=False, indent=2) + "\n")
     else:
-        out.print(answering.render_text(result), highlight=False)
+        out.print(answering.render_text(result), highlight=False, markup=False)
 
 
 @app.command()
@@ -149,7 +125,7 @@ def show(actor: str = typer.Argument(..., help="A name or alias."),
          db: Optional[str] = typer.Option(None, "--db", help=DB_HELP)) -> None:
     """Show one actor: its aliases and every relation with its evidence."""
     store = Store.open(db)
-    found = _resolve(store, actor)
+    found = answering.resolve_actor(store, actor)
     if found is None:
         store.close()
         _fail(f"no actor called {actor!r} in the database")
@@ -188,10 +164,10 @@ def demo(db: str = typer.Option("actorgraph-demo.sqlite", "--db", help="Where to
     for name, count in sorted(stats["predicates"].items(), key=lambda kv: -kv[1]):
         predicates.add_row(name, str(count))
     out.print(predicates)
-    result = ask_store(store, DEMO_QUESTION)
+    result = answering.ask(store, DEMO_QUESTION)
     store.close()
     out.print(f"\n[bold]{DEMO_QUESTION}[/bold]")
-    out.print(answering.render_text(result), highlight=False)
+    out.print(answering.render_text(result), highlight=False, markup=False)
 
 
 def main() -> None:

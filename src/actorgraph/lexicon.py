@@ -14,7 +14,8 @@ from .models import Actor
 from .names import normalize
 
 
-def _load_yaml(name: str) -> dict:
+def package_yaml(name: str) -> dict:
+    """A YAML file shipped under actorgraph/data."""
     return yaml.safe_load(resources.files("actorgraph").joinpath("data", name).read_text("utf-8"))
 
 
@@ -37,7 +38,7 @@ class Ontology:
 
 @cache
 def ontology() -> Ontology:
-    raw = _load_yaml("ontology.yaml")
+    raw = package_yaml("ontology.yaml")
     predicates = {
         name: Predicate(name=name, definition=spec["definition"], symmetric=bool(spec["symmetric"]),
                         kinds=tuple(spec.get("kinds") or ()), arity=int(spec.get("arity", 2)))
@@ -76,7 +77,7 @@ class Gazetteer:
 
 def load_gazetteer(path: str | Path | None = None) -> Gazetteer:
     """Read a gazetteer file (the packaged one by default); aliases index by normalised form."""
-    raw = yaml.safe_load(Path(path).read_text("utf-8")) if path else _load_yaml("gazetteer.yaml")
+    raw = yaml.safe_load(Path(path).read_text("utf-8")) if path else package_yaml("gazetteer.yaml")
     types = set(ontology().entity_types)
     entries: dict[str, GazetteerEntry] = {}
     by_alias: dict[str, str] = {}
@@ -159,7 +160,7 @@ def _set(values) -> frozenset[str]:
 
 @cache
 def cues() -> Cues:
-    raw = _load_yaml("cues.yaml")
+    raw = package_yaml("cues.yaml")
     verb_frames = tuple(
         VerbFrame(predicate=f["predicate"], verbs=_set(f["verbs"]), via=tuple(f["via"]),
                   subject_types=_set(f.get("subject_types")), object_types=_set(f.get("object_types")),

@@ -1,0 +1,357 @@
+"""Answer "What is the relationship between A and B?" from stored relations.
+
+Relation instances are grouped into claims (subject, predicate, object[, object2]); the claims
+form an undirected graph in which paths of two or three hops through an intermediate actor (a
+parent organisation, a common backer, shared fighters, a common enemy) are ranked by the
+strength of their weakest link. Every claim keeps its evidence, and the summary words each claim
+by what backs it, so a hedged or single-source claim is never stated as fact.
+"""
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from dataclasses import dataclass
+from functools import cache
+from itertools import islice
+
+from .lexicon import gazetteer, ontology, package_yaml
+from .models import Actor, Relation
+
+MODALITY_WEIGHT = {"asserted": 1.0, "reported": 0.7, "hedged": 0.5, "conditional": 0.3, "question": 0.2,
+                   "negated": 0.0}
+HOP_PENALTY = 0.8
+MAX_PATHS = 10
+QUESTION_FORMS = (
+    re.compile(r"^\s*what(?:'s| is| are)? (?:the )?(?:relationships?|relations?|links?|connections?|ties) "
+               r"(?:between|of) (?P<a>.+?) (?:and|with|to) (?P<b>.+?)\s*\??\s*$", re.I),
+    re.compile(r"^\s*how (?:is|are|was|were) (?P<a>.+?) (?:linked|related|connected|tied) (?:to|with) "
+               r"(?P<b>.+?)\s*\??\s*$", re.I),
+    re.compile(r"^\s*how (?:is|are|were|was) (?P<a>.+?) and (?P<b>.+?) (?:linked|related|connected|tied)"
+               r"(?: to each other| together)?\s*\??\s*$", re.I),
+    re.compile(r"^\s*(?P<a>[^?]+?)\s+(?:and|vs\.?|versus|<->|-)\s+(?P<b>[^?]+?)\s*\??\s*$", re.I),
+)
+
+
+@dataclass(frozen=True)
+class Phrases:
+    clauses: dict[str, str]
+    kinds: dict[str, dict[str, str]]
+    roles: tuple[dict, ...]
+    shared_roles: dict[str, str]
+    evidence: dict[str, str]
+
+
+@cache
+def phrases() -> Phrases:
+    raw = package_yaml("phrases.yaml")
+    return Phrases(clauses={p: v["clause"] for p, v in raw["predicates"].items()},
+                   kinds={p: v.get("kinds") or {} for p, v in raw["predicates"].items()},
+                   roles=tuple(raw["roles"]), shared_roles=raw["shared_roles"], evidence=raw["evidence"])
+
+
+@dataclass(frozen=True)
+class Claim:
+    """Every instance of one relation between the same actors, across documents."""
+
+    subject: Actor
+    predicate: str
+    object: Actor
+    object2: Actor | None
+    instances: tuple[Relation, ...]
+
+    @property
+    def ends(self) -> tuple[str, ...]:
+        return tuple(a.id for a in (self.subject, self.object, self.object2) if a is not None)
+
+    def count(self, *modalities: str) -> int:
+        """Independent sources (outlet, else document) whose instances carry these modalities."""
+        return len({_source_key(r) for r in self.instances if r.modality in modalities})
+
+    @property
+    def modality(self) -> str:
+        """The firmest way any source commits to the claim."""
+        return max((r.modality for r in self.instances), key=lambda m: MODALITY_WEIGHT[m])
+
+    @property
+    def contradicted(self) -> bool:
+        return bool(self.count("asserted", "reported")) and bool(self.count("negated"))
+
+    @property
+    def strength(self) -> float:
+        best = max(MODALITY_WEIGHT[r.modality] * r.confidence for r in self.instances)
+        corroboration = 1 + 0.2 * (self.count("asserted", "reported", "hedged") - 1)
+        return best * min(corroboration, 2.0) * (0.5 if self.contradicted else 1.0)
+
+    @property
+    def kind(self) -> str | None:
+        return next((r.kind for r in self.instances if r.kind), None)
+
+    def clause(self) -> str:
+        template = phrases().kinds[self.predicate].get(self.kind or "") or phrases().clauses[self.predicate]
+        return template.format(s=self.subject.name, o=self.object.name,
+                               o2=self.object2.name if self.object2 else "another party")
+
+
+def _source_key(relation: Relation) -> str:
+    return relation.source or relation.doc_id or relation.doc
+
+
+def claims_of(relations: list[Relation]) -> list[Claim]:
+    """Group relation instances into claims; symmetric predicates ignore direction."""
+    grouped: dict[tuple, list[Relation]] = defaultdict(list)
+    predicates = ontology().predicates
+    for r in relations:
+        s, o = r.subject.actor, r.object.actor
+        if predicates[r.predicate].symmetric and o.id < s.id:
+            s, o = o, s
+        key = (s.id, r.predicate, o.id, r.object2.actor.id if r.object2 else None)
+        grouped[key].append(r)
+    result = []
+    for items in grouped.values():
+        first = items[0]
+        s, o = first.subject.actor, first.object.actor
+        if predicates[first.predicate].symmetric and o.id < s.id:
+            s, o = o, s
+        result.append(Claim(s, first.predicate, o, first.object2.actor if first.object2 else None, tuple(items)))
+    return result
+
+
+def parse_question(question: str) -> tuple[str, str] | None:
+    """The two actor names a relationship question asks about, or None."""
+    for form in QUESTION_FORMS:
+        match = form.match(question.strip())
+        if match:
+            return match["a"].strip(" \"'"), match["b"].strip(" \"'")
+    return None
+
+
+class Graph:
+    """Claims indexed by the pairs of actors they link (a mediator links itself to both parties)."""
+
+    def __init__(self, claims: list[Claim]):
+        self.actors: dict[str, Actor] = {}
+        self.by_pair: dict[frozenset, list[Claim]] = defaultdict(list)
+        self.neighbours: dict[str, set[str]] = defaultdict(set)
+        for claim in claims:
+            for actor in (claim.subject, claim.object, claim.object2):
+                if actor is not None:
+                    self.actors.setdefault(actor.id, actor)
+            s = claim.subject.id
+            for other in claim.ends[1:]:
+                if other != s:
+                    self.by_pair[frozenset((s, other))].append(claim)
+                    if claim.strength > 0:
+                        self.neighbours[s].add(other)
+                        self.neighbours[other].add(s)
+
+    def link(self, a: str, b: str) -> list[Claim]:
+        return sorted(self.by_pair.get(frozenset((a, b)), []), key=lambda c: -c.strength)
+
+    def weight(self, a: str, b: str) -> float:
+        return max((c.strength for c in self.by_pair.get(frozenset((a, b)), [])), default=0.0)
+
+    def _via(self, node: str) -> bool:
+        return self.actors[node].type != "place"
+
+    def paths(self, a: str, b: str, limit: int = MAX_PATHS) -> list[tuple[float, list[str]]]:
+        """Simple paths of two and three hops from a to b, strongest first."""
+        found = []
+        near_b = self.neighbours.get(b, set())
+        for u in self.neighbours.get(a, set()) - {a, b}:
+            if not self._via(u):
+                continue
+            if u in near_b:
+                found.append((self.weight(a, u) * self.weight(u, b) * HOP_PENALTY, [a, u, b]))
+            for v in (self.neighbours[u] & near_b) - {a, b, u}:
+                if self._via(v):
+                    found.append((self.weight(a, u) * self.weight(u, v) * self.weight(v, b) * HOP_PENALTY ** 2,
+                                  [a, u, v, b]))
+        found.sort(key=lambda item: (-item[0], len(item[1]), [self.actors[n].name for n in item[1]]))
+        return found[:limit]
+
+
+def _role(graph: Graph, end: str, x: str) -> str | None:
+    """What intermediate x is to path end `end` (parent, backer, shared fighters, enemy ...)."""
+    claims = graph.link(end, x)
+    for rule in phrases().roles:
+        if rule.get("types") and graph.actors[x].type not in rule["types"]:
+            continue
+        for claim in claims:
+            if claim.predicate not in rule["predicates"]:
+                continue
+            direction = rule["direction"]
+            if direction == "any" or (direction == "from_end") == (claim.subject.id == end):
+                return rule["role"]
+    return None
+
+
+def _reason(graph: Graph, nodes: list[str]) -> str:
+    names = [graph.actors[n].name for n in nodes]
+    if len(nodes) == 3:
+        left, right = _role(graph, nodes[0], nodes[1]), _role(graph, nodes[2], nodes[1])
+        if left and left == right:
+            return _sentence_case(phrases().shared_roles[left].format(x=names[1]))
+    steps = [graph.link(a, b)[0].clause() for a, b in zip(nodes, nodes[1:])]
+    return _sentence_case("; ".join(steps))
+
+
+def _sentence_case(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def _evidence_json(relation: Relation) -> dict:
+    time = relation.time
+    return {"doc": relation.doc, "text": relation.evidence.text, "start": relation.evidence.start,
+            "end": relation.evidence.end, "modality": relation.modality, "source": relation.source,
+            "published": relation.published, "attributed_to": relation.attributed_to,
+            "time": None if time is None else {"start": time.start, "end": time.end, "text": time.text}}
+
+
+def claim_json(claim: Claim) -> dict:
+    return {"subject": claim.subject.name, "predicate": claim.predicate, "object": claim.object.name,
+            "object2": claim.object2.name if claim.object2 else None, "kind": claim.kind,
+            "modality": claim.modality, "sources": claim.count(*MODALITY_WEIGHT),
+            "contradicted": claim.contradicted, "clause": claim.clause(),
+            "evidence": [_evidence_json(r) for r in claim.instances]}
+
+
+def _flags(claims: list[Claim]) -> list[dict]:
+    flags, seen = [], set()
+    for claim in claims:
+        kinds = []
+        if claim.contradicted:
+            kinds.append(("contradicted", f"contradicted: {claim.clause()} is asserted by "
+                                          f"{claim.count('asserted', 'reported')} source(s) and denied by "
+                                          f"{claim.count('negated')}"))
+        for modality in ("hedged", "reported", "negated", "question", "conditional"):
+            if claim.modality == modality:
+                kinds.append((modality, f"{modality}: {claim.clause()}"))
+        if claim.count(*MODALITY_WEIGHT) == 1:
+            kinds.append(("uncorroborated", f"uncorroborated: {claim.clause()} rests on a single source"))
+        for kind, text in kinds:
+            if (kind, text) not in seen:
+                seen.add((kind, text))
+                flags.append({"type": kind, "text": text, "subject": claim.subject.name,
+                              "predicate": claim.predicate, "object": claim.object.name})
+    return flags
+
+
+def _say(claim: Claim) -> str:
+    """One sentence for one claim, worded by its evidence."""
+    words = phrases().evidence
+    clause = claim.clause()
+    asserted, denied = claim.count("asserted"), claim.count("negated")
+    total = claim.count(*MODALITY_WEIGHT)
+    n_text = "one source" if total == 1 else f"{total} sources"
+    if claim.contradicted:
+        return words["contradicted"].format(claim=clause, asserted=claim.count("asserted", "reported"), denied=denied)
+    if claim.modality == "asserted":
+        key = "corroborated" if asserted >= 2 else "single"
+        return words[key].format(n=asserted, claim=clause)
+    if claim.modality == "reported":
+        who = sorted({r.attributed_to for r in claim.instances if r.attributed_to}) or ["others"]
+        return words["reported"].format(who=", ".join(who), n_text=n_text, claim=clause)
+    return words[claim.modality].format(n_text=_sentence_case(n_text), claim=clause)
+
+
+def _summary(a: Actor, b: Actor, direct: list[Claim], paths: list[dict], documents: int) -> str:
+    sentences = []
+    if direct:
+        sentences.append(f"{len(direct)} direct relation(s) link {a.name} and {b.name}.")
+        sentences.extend(_say(c) for c in direct[:5])
+    else:
+        sentences.append(f"No direct relation between {a.name} and {b.name} was found.")
+    if paths:
+        reasons = "; ".join(p["reason"] for p in paths[:3])
+        sentences.append(f"Indirect links ({len(paths)}): {reasons}.")
+    if documents == 1:
+        sentences.append("Everything here rests on one document: treat it as a single source.")
+    elif documents:
+        sentences.append(f"The answer draws on {documents} documents.")
+    return " ".join(sentences)
+
+
+def answer(question: str, a: Actor, b: Actor, relations: list[Relation]) -> dict:
+    """The `ask --format json` contract, built from relation instances (any superset of those
+    within three hops of a and b)."""
+    graph = Graph(claims_of(relations))
+    direct = sorted({id(c): c for c in graph.by_pair.get(frozenset((a.id, b.id)), [])}.values(),
+                    key=lambda c: -c.strength)
+    direct += [c for c in _mediated(graph, a.id, b.id) if c not in direct]
+    path_items, path_claims = [], []
+    for strength, nodes in graph.paths(a.id, b.id):
+        edges = [claim for x, y in zip(nodes, nodes[1:]) for claim in graph.link(x, y)]
+        path_claims.extend(edges)
+        path_items.append({"nodes": [graph.actors[n].name for n in nodes], "strength": round(strength, 3),
+                           "reason": _reason(graph, nodes), "edges": [claim_json(c) for c in edges]})
+    used = direct + path_claims
+    documents = {r.doc_id or r.doc for c in used for r in c.instances}
+    return {"question": question, "pair": [a.name, b.name], "direct": [claim_json(c) for c in direct],
+            "paths": path_items, "sources": len(documents), "flags": _flags(used),
+            "summary": _summary(a, b, direct, path_items, len(documents))}
+
+
+def _mediated(graph: Graph, a: str, b: str) -> list[Claim]:
+    """'X mediates between A and B' is about A and B directly, though neither is its subject."""
+    return [c for pair in (graph.by_pair.get(frozenset((a, x)), []) for x in graph.neighbours.get(a, ()))
+            for c in pair if c.predicate == "mediates" and {a, b} <= set(c.ends[1:])]
+
+
+def render_text(result: dict) -> str:
+    """The answer for a terminal: summary, direct relations, paths, flags."""
+    lines = [result["summary"], ""]
+    if result["direct"]:
+        lines.append("Direct relations:")
+        for claim in result["direct"]:
+            lines.extend(_claim_lines(claim, "  "))
+    for i, path in enumerate(islice(result["paths"], 5), start=1):
+        lines.append(f"Path {i}: {' -> '.join(path['nodes'])}  ({path['reason']})")
+        for claim in path["edges"]:
+            lines.extend(_claim_lines(claim, "    "))
+    if result["flags"]:
+        lines.append("Flags:")
+        lines.extend(f"  [{f['type']}] {f['text']}" for f in result["flags"])
+    lines.append(f"Documents behind this answer: {result['sources']}")
+    return "\n".join(lines)
+
+
+def _claim_lines(claim: dict, indent: str) -> list[str]:
+    lines = [f"{indent}{claim['clause']}  [{claim['modality']}, {claim['sources']} source(s)]"]
+    for item in claim["evidence"][:3]:
+        quote = item["text"] if len(item["text"]) <= 160 else item["text"][:157] + "..."
+        lines.append(f"{indent}  \"{quote}\" ({item['doc']}, {item['modality']})")
+    return lines
+
+
+class UnknownActor(ValueError):
+    """A name in a question that matches no actor in the store."""
+
+
+def resolve_actor(store, name: str) -> Actor | None:
+    """A stored actor by alias or canonical name, else through the gazetteer's aliases."""
+    found = store.find_actors(name)
+    if found:
+        return found[0]
+    known = gazetteer().lookup(name)
+    return store.actor(known.id) if known else None
+
+
+def ask(store, question: str) -> dict:
+    """Answer a relationship question from a store, reading only the two actors' three-hop
+    neighbourhood (the relations touching A, B and their neighbours) rather than the whole graph."""
+    pair = parse_question(question)
+    if pair is None:
+        raise ValueError('ask understands "What is the relationship between A and B?" and '
+                         '"How is A linked to B?"')
+    actors = []
+    for name in pair:
+        actor = resolve_actor(store, name)
+        if actor is None:
+            raise UnknownActor(f"no actor called {name!r} in the database")
+        actors.append(actor)
+    a, b = actors
+    if a.id == b.id:
+        raise ValueError(f"{pair[0]!r} and {pair[1]!r} are the same actor ({a.name})")
+    near = store.relations([a.id, b.id])
+    neighbours = {m.actor.id for r in near for m in (r.subject, r.object, r.object2) if m is not None}
+    return answer(question, a, b, store.relations(sorted(neighbours | {a.id, b.id})))
