@@ -1,0 +1,121 @@
+"""The command line as a user runs it: the installed `actorgraph` command in a subprocess, on files
+and SQLite databases in tmp_path."""
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+EXE = shutil.which("actorgraph") or str(Path(sys.executable).with_name("actorgraph"))
+
+
+def cli(*args: str, cwd: Path, env: dict | None = None) -> subprocess.CompletedProcess:
+    environment = {k: v for k, v in os.environ.items() if k != "ACTORGRAPH_DB"}
+    environment.update({"COLUMNS": "200", **(env or {})})
+    return subprocess.run([EXE, *args], cwd=cwd, capture_output=True, text=True, env=environment, timeout=600)
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory) -> Path:
+    folder = tmp_path_factory.mktemp("corpus")
+    (folder / "a.txt").write_text(
+        "Rebels take the north\n\nThe Kivu Liberation Front (KLF) captured the town of Walikale in March 2024. "
+        "Rwanda supplied the KLF with weapons, according to UN experts. Rwanda denied arming the group.\n")
+    (folder / "b.md").write_text("---\ntitle: Brief\nsource: Lakes Monitor\npublished: 2024-05-02\n---\n"
+                                 "Uganda hosts the Kivu Liberation Front. Rwanda backs Uganda's army.\n")
+    (folder / "bad.jsonl").write_text('{"id": "j1", "text": "Burundi condemned the KLF."}\n{not json\n')
+    (folder / "empty.txt").write_text("")
+    return folder
+
+
+@pytest.fixture(scope="module")
+def ingested(corpus, tmp_path_factory) -> tuple[Path, subprocess.CompletedProcess]:
+    db = tmp_path_factory.mktemp("db") / "graph.sqlite"
+    return db, cli("ingest", str(corpus), "--db", str(db), cwd=corpus)
+
+
+def test_readme_demo_command_end_to_end(tmp_path):
+    result = cli("demo", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "actorgraph-demo.sqlite").exists()
+    assert "What is the relationship between the RSF and the United Arab Emirates?" in result.stdout
+    assert "Rapid Support Forces" in result.stdout and "United Arab Emirates" in result.stdout
+    again = cli("demo", cwd=tmp_path)
+    assert again.returncode == 0 and "0 added" in again.stdout
+
+
+def test_ingest_reports_bad_files_and_keeps_the_rest(ingested, corpus):
+    db, result = ingested
+    assert result.returncode == 1
+    errors = [line for line in result.stderr.splitlines() if line.startswith("error:")]
+    assert any("bad.jsonl:2" in line for line in errors)
+    assert any("empty.txt" in line and "empty" in line for line in errors)
+    assert "3 added" in result.stdout
+
+
+def test_reingest_is_a_no_op(ingested, corpus):
+    db, _ = ingested
+    again = cli("ingest", str(corpus / "a.txt"), "--db", str(db), cwd=corpus)
+    assert again.returncode == 0 and "0 added, 1 already stored" in again.stdout
+
+
+def test_extract_jsonl_contract(corpus):
+    result = cli("extract", str(corpus / "a.txt"), "--format", "jsonl", cwd=corpus)
+    assert result.returncode == 0, result.stderr
+    rows = [json.loads(line) for line in result.stdout.splitlines()]
+    text = (corpus / "a.txt").read_text()
+    assert rows
+    for row in rows:
+        assert {"doc", "subject", "predicate", "kind", "object", "object2", "modality", "attributed_to", "time",
+                "evidence", "confidence"} <= row.keys()
+        assert {"id", "name", "type", "mention"} <= row["subject"].keys()
+        assert row["doc"] == "a"
+        assert text[row["evidence"]["start"]:row["evidence"]["end"]] == row["evidence"]["text"]
+    supports = [r for r in rows if r["predicate"] == "supports" and r["subject"]["name"] == "Rwanda"]
+    assert {r["modality"] for r in supports} == {"reported", "negated"}
+
+
+def test_extract_table_and_failures(corpus):
+    result = cli("extract", str(corpus / "a.txt"), str(corpus / "missing.txt"), "--format", "table", cwd=corpus)
+    assert result.returncode == 1
+    assert "Kivu Liberation Front" in result.stdout
+    assert "missing.txt" in result.stderr
+
+
+def test_ask_json_contract(ingested, corpus):
+    db, _ = ingested
+    result = cli("ask", "How is Rwanda linked to the Kivu Liberation Front?", "--format", "json", "--db", str(db),
+                 cwd=corpus)
+    assert result.returncode == 0, result.stderr
+    answer = json.loads(result.stdout)
+    assert answer["pair"] == ["Rwanda", "Kivu Liberation Front"]
+    assert {"question", "direct", "paths", "sources", "flags", "summary"} <= answer.keys()
+    assert any(d["predicate"] == "supports" for d in answer["direct"])
+    assert "Uganda" in {node for path in answer["paths"] for node in path["nodes"]}
+    assert answer["sources"] == 2
+
+
+def test_ask_unknown_actor_is_a_clear_error(ingested, corpus):
+    db, _ = ingested
+    result = cli("ask", "What is the relationship between Atlantis and Rwanda?", "--db", str(db), cwd=corpus)
+    assert result.returncode == 1 and "no actor called 'Atlantis'" in result.stderr
+
+
+def test_actors_and_show_by_alias(ingested, corpus):
+    db, _ = ingested
+    listing = cli("actors", "--db", str(db), cwd=corpus)
+    assert listing.returncode == 0 and "Kivu Liberation Front" in listing.stdout
+    shown = cli("show", "KLF", "--db", str(db), cwd=corpus)
+    assert shown.returncode == 0 and "Kivu Liberation Front" in shown.stdout and "controls" in shown.stdout
+
+
+def test_database_from_environment(corpus, tmp_path):
+    db = tmp_path / "env.sqlite"
+    result = cli("ingest", str(corpus / "b.md"), cwd=tmp_path, env={"ACTORGRAPH_DB": str(db)})
+    assert result.returncode == 0, result.stderr
+    assert db.exists()
