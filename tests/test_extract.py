@@ -3,7 +3,7 @@ from conftest import facts
 
 
 def test_verb_frame_with_passive_agent(run):
-    result = run("The rebel coalition was armed and trained by Turkey in 2019.")
+    result = run("The Syrian National Army was armed and trained by Turkey in 2019.")
     names = {(r.subject.actor.name, r.predicate) for r in result.relations}
     assert ("Turkey", "supports") in names
 
@@ -29,14 +29,14 @@ def test_denial_is_negated(run):
 
 
 def test_report_keeps_who_said_it(run):
-    result = run("India said that Pakistan funds Lashkar-e-Taiba.")
+    result = run("India said that Pakistan has funded Lashkar-e-Taiba.")
     relation = next(r for r in result.relations if r.predicate == "supports")
     assert relation.modality == "reported"
     assert relation.attributed_to == "India"
 
 
 def test_hedge(run):
-    result = run("It seems that Turkey supplied the group with drones.")
+    result = run("It seems that Turkey supplied the SNA with drones.")
     assert {r.modality for r in result.relations if r.predicate == "supports"} == {"hedged"}
 
 

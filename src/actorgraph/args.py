@@ -115,8 +115,11 @@ def conjuncts(token: Token) -> list[Token]:
 
 
 def is_passive(verb: Token) -> bool:
-    return any(c.dep_ in {"auxpass", "nsubjpass"} for c in verb.children) or (
-        verb.dep_ == "acl" and verb.tag_ == "VBN")
+    """'was armed', 'a group armed by X', and the second of 'was armed and trained by X'."""
+    own = any(c.dep_ in {"auxpass", "nsubjpass"} for c in verb.children)
+    return own or (verb.dep_ == "acl" and verb.tag_ == "VBN") or (
+        verb.dep_ == "conj" and verb.tag_ == "VBN" and verb.head.i != verb.i
+        and any(c.dep_ in {"auxpass", "nsubjpass"} for c in verb.head.children))
 
 
 def child(token: Token, *deps: str) -> Token | None:
@@ -186,6 +189,8 @@ def object_tokens(verb: Token, via: tuple[str, ...]) -> list[Token]:
     if "dobj" in via:
         if is_passive(verb):
             subject = child(verb, "nsubjpass")
+            if subject is None and verb.dep_ == "conj":
+                subject = child(verb.head, "nsubjpass")
             if subject is not None:
                 found.append(subject)
             elif verb.dep_ == "acl":

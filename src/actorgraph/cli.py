@@ -170,6 +170,58 @@ def demo(db: str = typer.Option("actorgraph-demo.sqlite", "--db", help="Where to
     out.print(answering.render_text(result), highlight=False, markup=False)
 
 
+@app.command(name="eval")
+def evaluate_command(
+        gold_dir: Optional[Path] = typer.Argument(
+            None, help="A folder of NAME.gold.yaml files (each beside its NAME.txt), or one gold file."),
+        predictions: Optional[Path] = typer.Option(
+            None, "--predictions", help="Score this JSONL file (the extract contract) instead of running the extractor."),
+        format: str = typer.Option("text", "--format", help="text or json."),
+        show_errors: bool = typer.Option(False, "--show-errors", help="Also list missed and spurious facts."),
+        template: Optional[Path] = typer.Option(
+            None, "--template", help="Write FILE.gold.yaml beside FILE.txt from current predictions, to correct by hand.")
+) -> None:
+    """Score relations against gold annotations: the reference scorer's four figures, then tables.
+
+    A malformed line in --predictions is reported as FILE:LINE and the command exits 1 without
+    scoring: figures from part of a file would look like a real result. With --template, only the
+    template is written (GOLD_DIR is not needed)."""
+    from .evaluate import load_gold, load_predictions, predict, render, score, write_template
+
+    if format not in {"text", "json"}:
+        _fail(f"--format must be text or json, not {format!r}")
+        raise typer.Exit(2)
+    if template is None and gold_dir is None:
+        _fail("give a GOLD_DIR to score (or --template FILE.txt to draft a gold file)")
+        raise typer.Exit(2)
+    try:
+        if template is not None:
+            out.print(str(write_template(template)), highlight=False, markup=False, soft_wrap=True)
+            return
+        golds = load_gold(gold_dir)
+        if predictions is not None:
+            by_doc = load_predictions(predictions, golds)
+        else:
+            with Progress(TextColumn("[bold]eval"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                          TextColumn("{task.description}"), console=err, transient=False) as progress:
+                task = progress.add_task("reading", total=None)
+                by_doc = predict(gold_dir, golds,
+                                 on_total=lambda n: progress.update(task, total=n, description=""),
+                                 on_progress=lambda name: progress.update(task, advance=1, description=name))
+    except (ValueError, OSError) as exc:
+        _fail(str(exc))
+        raise typer.Exit(1)
+    result = score(golds, by_doc)
+    if format == "json":
+        sys.stdout.write(json.dumps(result.as_json(), ensure_ascii=False) + "\n")
+        return
+    for item in render(result, show_errors):
+        if isinstance(item, str):
+            out.print(item, highlight=False, markup=False, soft_wrap=True)
+        else:
+            out.print(item)
+
+
 def main() -> None:
     try:
         app()

@@ -267,7 +267,7 @@ def candidates(doc: Doc, mentions: list[TokenMention]) -> list[Candidate]:
     found: list[Candidate] = []
     for token in doc:
         lemma = token.lemma_.lower()
-        if token.pos_ in {"VERB", "AUX"}:
+        if token.pos_ in {"VERB", "AUX"} or (token.tag_ == "VBN" and token.pos_ == "ADJ"):
             frames = list(dict.fromkeys(f for form in word_forms(token) for f in lexicon.frames_for_verb(form)))
             if frames:
                 found.extend(_verb_candidates(token, frames, args))
