@@ -74,3 +74,43 @@ def test_time_from_since(run):
 def test_no_relation_between_an_actor_and_itself(run):
     result = run("Turkey supports Turkey.")
     assert not result.relations
+
+
+def test_peoples_listed_as_fighters_are_contingents(run):
+    result = run("The offensive was helped by foreign fighters such as the Chechens and Uyghurs. "
+                 "All of these groups are allies of the Taliban.")
+    allies = {r.subject.actor.name for r in result.relations if r.predicate == "cooperates_with"}
+    assert {"Chechen fighters", "Uyghur fighters"} <= allies
+    assert all(r.subject.actor.type == "contingent" for r in result.relations if r.predicate == "cooperates_with")
+
+
+def test_contingent_within_a_group_is_a_member(run):
+    result = run("Ankara now openly backs the Uzbek factions within the Taliban.")
+    assert ("Uzbek factions", "member_of", "Taliban") in facts(result)
+
+
+def test_the_two_sides_are_the_last_two_parties_other_than_the_mediator(run):
+    result = run("Hamas and Fatah met in Cairo. Egypt has mediated between the two sides since 2017.")
+    relation = next(r for r in result.relations if r.predicate == "mediates")
+    assert relation.subject.actor.name == "Egypt"
+    assert {relation.object.actor.name, relation.object2.actor.name} == {"Hamas", "Fatah"}
+
+
+def test_middleman_named_by_a_misattached_apposition(run):
+    result = run("The real link between the Taliban and HTS is the middleman between the two groups, "
+                 "the Turkish government.")
+    relation = next(r for r in result.relations if r.predicate == "mediates")
+    assert relation.subject.actor.name == "Turkey"
+    assert {relation.object.actor.name, relation.object2.actor.name} == {"Taliban", "Hayat Tahrir al-Sham"}
+
+
+def test_subjectless_verb_takes_the_topmost_actor_not_the_nearest(run):
+    result = run("2016 onwards - The African Union mission, made up of troops from Kenya, Uganda and "
+                 "Ethiopia, fights al-Shabaab across southern Somalia.")
+    hostile = {r.subject.actor.name for r in result.relations if r.predicate == "hostile_to"}
+    assert "Ethiopia" not in hostile
+
+
+def test_two_states_are_never_members_of_each_other(run):
+    result = run("The region includes the modern countries of Syria, Jordan and parts of southern Turkey.")
+    assert not [r for r in result.relations if r.predicate == "member_of"]

@@ -16,11 +16,16 @@ CLAUSE_DEPS = {"xcomp", "advcl", "pcomp", "conj", "ccomp", "acl", "relcl"}
 
 
 class Arguments:
-    """Maps parse tokens to actor mentions for one document."""
+    """Maps parse tokens to actor mentions for one document; `also` keeps the further actors of a
+    span that means several ('these groups')."""
 
     def __init__(self, mentions: list[TokenMention]):
         self.at: dict[int, TokenMention] = {}
+        self.also: dict[int, list[TokenMention]] = {}
         for item in mentions:
+            if item.start in self.at and self.at[item.start].start == item.start:
+                self.also.setdefault(item.start, []).append(item)
+                continue
             for i in range(item.start, item.end):
                 self.at[i] = item
 
@@ -91,8 +96,9 @@ class Arguments:
         found = []
         for item in [token, *conjuncts(token)]:
             mention = self.actor(item)
-            if mention and mention not in found:
-                found.append(mention)
+            for each in ([mention, *self.also.get(mention.start, [])] if mention else []):
+                if each not in found:
+                    found.append(each)
         return found
 
 

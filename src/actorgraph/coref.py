@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from spacy.tokens import Doc, Token
 
+from .args import nearest_clause_verb
 from .lexicon import cues, gazetteer
 from .models import Actor
 from .mentions import TokenMention, _mention
@@ -145,13 +146,55 @@ def _leader_named(token: Token, by_start: dict[int, TokenMention]) -> Actor | No
     return None
 
 
+def _contingents_meant(doc: Doc, mentions: list[TokenMention], token: Token) -> list[TokenMention]:
+    """'these forces' / 'all of these groups' after fighters of several origins means all of them."""
+    if token.tag_ != "NNS" or not any(c.dep_ == "det" and c.lower_ in {"these", "those"} for c in token.children):
+        return []
+    found: dict[str, TokenMention] = {}
+    for item in _candidates(doc, mentions, token):
+        if item.mention.actor.type == "contingent":
+            found.setdefault(item.mention.actor.id, item)
+    return list(found.values())
+
+
+def _pair_types(token: Token) -> set[str]:
+    """'both factions' are armed groups, 'the two countries' states, 'both sides' any actors."""
+    lemma = token.lemma_.lower()
+    if lemma in {"faction", "group", "movement", "militia", "organisation", "organization", "rebel"}:
+        return {"armed_group", "contingent"}
+    if lemma in {"country", "state", "nation", "government", "capital", "neighbour", "neighbor"}:
+        return {"state", "government"}
+    return PLURALISH - {"population"}
+
+
+def _pair_meant(doc: Doc, mentions: list[TokenMention], token: Token) -> list[TokenMention]:
+    """'the two groups' / 'both sides': the last two different actors that could be meant, other
+    than the subject of the clause ('Egypt mediated between the two sides')."""
+    if token.tag_ != "NNS" or not any(c.lower_ in {"two", "both"} for c in token.children):
+        return []
+    verb = nearest_clause_verb(token)
+    found: dict[str, TokenMention] = {}
+    for item in reversed(_candidates(doc, mentions, token)):
+        acting = verb is not None and doc[item.end - 1].head.i == verb.i and doc[item.end - 1].dep_ == "nsubj"
+        if item.mention.actor.type in _pair_types(token) and not acting:
+            found.setdefault(item.mention.actor.id, item)
+    return list(found.values())[:2][::-1] if len(found) >= 2 else []
+
+
 def resolve_anaphora(doc: Doc, mentions: list[TokenMention]) -> list[TokenMention]:
-    """Return `mentions` plus one coreferent mention for each anaphor that could be resolved."""
+    """Return `mentions` plus a coreferent mention for each anaphor that could be resolved (one for
+    each member when a plural anaphor means several contingents)."""
     covered = {i for m in mentions for i in range(m.start, m.end)}
     by_start = {m.start: m for m in mentions}
     result = list(mentions)
     for token in doc:
         if token.i in covered:
+            continue
+        pair = _pair_meant(doc, result, token)
+        if pair:
+            span = _definite_np(token) or (token.i, token.i + 1)
+            result.extend(_mention(m.mention.actor, doc[span[0]:span[1]], "coref") for m in pair)
+            covered.update(range(*span))
             continue
         types = _types_for(token)
         if types is None:
@@ -177,6 +220,11 @@ def resolve_anaphora(doc: Doc, mentions: list[TokenMention]) -> list[TokenMentio
                 result.append(_mention(known, doc[span[0]:span[1]], "coref"))
                 covered.update(range(*span))
                 continue
+        group = _contingents_meant(doc, result, token)
+        if group:
+            result.extend(_mention(m.mention.actor, doc[span[0]:span[1]], "coref") for m in group)
+            covered.update(range(*span))
+            continue
         excluded = set()
         if token.dep_ in {"dobj", "pobj", "poss"} and token.lower_ not in {"its", "their", "his", "her"}:
             excluded = _clause_subject_tokens(token)

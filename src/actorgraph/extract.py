@@ -48,6 +48,8 @@ def _types_ok(candidate: Candidate, subject_types=frozenset(), object_types=froz
         return True
     if candidate.predicate == "leads" and s.type != "person":
         return False
+    if candidate.predicate == "member_of" and s.type == o.type == "state":
+        return False
     return True
 
 
@@ -76,7 +78,7 @@ def _verb_candidates(token: Token, frames: list[VerbFrame], args: Arguments) -> 
     subjects = [m for t in subject_tokens(token) for m in args.expand(t)]
     confidence = 0.75
     if not subjects and token.dep_ == "ROOT" and not any(c.dep_ in {"nsubj", "nsubjpass"} for c in token.children):
-        subjects, confidence = _preceding_actor(token.doc, token.i, args, reach=4), 0.5
+        subjects, confidence = _topmost_actor_before(token, args), 0.5
     for frame in frames:
         if frame.needs_particle and not any(c.dep_ == "prt" and c.lower_ in frame.needs_particle
                                             for c in token.children):
@@ -169,6 +171,14 @@ def _holders(noun: Token, args: Arguments) -> list[TokenMention]:
     return []
 
 
+def _misattached_appositions(noun: Token, objects: list[TokenMention], args: Arguments) -> list[TokenMention]:
+    """'the middleman between A and B, the Turkish government': the parser hangs the apposition
+    on B, but it names the middleman."""
+    taken = {o.mention.actor.id for o in objects}
+    found = [args.at[t.i] for t in noun.subtree if t.dep_ == "appos" and t.i in args.at and t.head.i != noun.i]
+    return [m for m in found if m.mention.actor.id not in taken]
+
+
 def _noun_objects(noun: Token, via: tuple[str, ...], args: Arguments) -> list[TokenMention]:
     for way in via:
         if way == "poss":
@@ -189,7 +199,8 @@ def _noun_candidates(noun: Token, frames: list[NounFrame], args: Arguments) -> l
         if not objects:
             continue
         if frame.predicate == "mediates":
-            result.extend(_mediation(noun, _holders(noun, args), objects, args))
+            holders = _holders(noun, args) or _misattached_appositions(noun, objects, args)
+            result.extend(_mediation(noun, holders, objects, args))
             continue
         between = [t for t in prep_objects(noun, {"between"})]
         owner = [m for c in noun.children if c.dep_ == "poss" for m in args.expand(c)]
@@ -249,6 +260,17 @@ def _preceding_actor(doc: Doc, end: int, args: Arguments, reach: int = 8) -> lis
         if found is not None:
             return [found]
     return []
+
+
+def _topmost_actor_before(verb: Token, args: Arguments) -> list[TokenMention]:
+    """When the parse gives a verb no subject, the actor nearest the top of the tree before it
+    ('The Task Force, made up of troops from A and B, fights ...' is the Task Force, not B)."""
+    def depth(item: TokenMention) -> int:
+        return len(list(verb.doc[item.end - 1].ancestors))
+
+    before = {m.start: m for i, m in args.at.items() if verb.sent.start <= i < verb.i and m.end <= verb.i}
+    ranked = sorted(before.values(), key=lambda m: (depth(m), -m.start))
+    return ranked[:1]
 
 
 def _following_actor(doc: Doc, start: int, args: Arguments, reach: int = 6) -> list[TokenMention]:

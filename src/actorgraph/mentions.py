@@ -254,7 +254,45 @@ def find_mentions(doc: Doc, gaz: Gazetteer | None = None) -> list[TokenMention]:
     multiword = {i for m in chosen if m.end - m.start > 1 for i in range(m.start, m.end)}
     extra = [item for item in _acronym_spans(doc, chosen, gaz) + _short_names(doc, chosen)
              if item[0].start not in multiword]
-    return [_extend_to_institution(doc, m) for m in _choose([named, extra, demonyms, ner])]
+    chosen = [_extend_to_institution(doc, m) for m in _choose([named, extra, demonyms, ner])]
+    return _fighters_by_example(doc, chosen, gaz)
+
+
+def _listed_examples(token) -> list:
+    """Tokens listed after 'such as' / 'including' / 'like' under `token`, with their conjuncts."""
+    found = []
+    for prep in token.children:
+        if prep.dep_ == "prep" and (prep.lower_ in {"including", "like"} or (
+                prep.lower_ == "as" and prep.i > 0 and prep.doc[prep.i - 1].lower_ == "such")):
+            stack = [c for c in prep.children if c.dep_ == "pobj"]
+            while stack:
+                item = stack.pop(0)
+                found.append(item)
+                stack.extend(c for c in item.children if c.dep_ == "conj")
+    return found
+
+
+def _fighters_by_example(doc: Doc, mentions: list[TokenMention], gaz: Gazetteer) -> list[TokenMention]:
+    """'fighters such as the Uzbeks and Uyghurs': peoples listed as examples of fighters are
+    contingents ('Uzbek fighters'), not the populations the same words name elsewhere."""
+    by_token = {i: m for m in mentions for i in range(m.start, m.end)}
+    fighters = cues().anaphora["fighter_nouns"]
+    heads = [t for t in doc if t.lower_ in fighters or t.lemma_.lower() in fighters]
+    found: dict[int, TokenMention] = {}
+    for token in heads:
+        for example in _listed_examples(token):
+            item = by_token.get(example.i)
+            if item is None and not (example.is_title and example.text.endswith("s")):
+                continue
+            if item is not None and not (item.mention.actor.type == "population" or (
+                    item.mention.actor.id.startswith("x-") and item.end - item.start == 1)):
+                continue
+            span = doc[item.start:item.end] if item else doc[example.i:example.i + 1]
+            word = span.text
+            stem = word[:-1] if word.endswith("s") and not word.endswith("ss") else word
+            found[span.start] = _mention(_text_actor(f"{stem} fighters", "contingent", gaz), span, "pattern")
+    kept = [m for m in mentions if m.start not in found]
+    return sorted([*kept, *found.values()], key=lambda m: m.start)
 
 
 def _extend_to_institution(doc: Doc, item: TokenMention) -> TokenMention:

@@ -159,7 +159,24 @@ def _killed_in_attack(doc: Doc, args: Arguments) -> list[Candidate]:
     return found
 
 
+def _contingents_within(doc: Doc, mentions: list[TokenMention], args: Arguments) -> list[Candidate]:
+    """'the Uzbek factions within the Taliban': fighters placed inside a group belong to it (the
+    parser often hangs the preposition on the verb, so the word right after the mention counts too)."""
+    found = []
+    for item in mentions:
+        if item.mention.actor.type != "contingent":
+            continue
+        preps = [c for c in doc[item.end - 1].children if c.dep_ == "prep"]
+        if item.end < len(doc) and doc[item.end].dep_ == "prep":
+            preps.append(doc[item.end])
+        for prep in (p for p in preps if p.lower_ in {"within", "inside", "among"}):
+            for group in (args.actor(c) for c in prep.children if c.dep_ == "pobj"):
+                if group and group.mention.actor.type in GROUP_TYPES:
+                    found.append(Candidate(item, "member_of", group, prep, "np-pattern", 0.6))
+    return found
+
+
 def structural_relations(doc: Doc, mentions: list[TokenMention], args: Arguments) -> list[Candidate]:
     return [*_possessives(doc, mentions, args), *_based(doc, args), *_listed_members(doc, mentions),
             *_membership_verbs(doc, args), *_under_leader(doc, args), *_titled_persons(doc, mentions),
-            *_killed_in_attack(doc, args)]
+            *_killed_in_attack(doc, args), *_contingents_within(doc, mentions, args)]
