@@ -174,7 +174,7 @@ def _pair_meant(doc: Doc, mentions: list[TokenMention], token: Token) -> list[To
         return []
     verb = nearest_clause_verb(token)
     found: dict[str, TokenMention] = {}
-    for item in reversed(_candidates(doc, mentions, token)):
+    for item in sorted(_candidates(doc, mentions, token), key=lambda m: -m.start):
         acting = verb is not None and doc[item.end - 1].head.i == verb.i and doc[item.end - 1].dep_ == "nsubj"
         if item.mention.actor.type in _pair_types(token) and not acting:
             found.setdefault(item.mention.actor.id, item)
@@ -189,6 +189,8 @@ def resolve_anaphora(doc: Doc, mentions: list[TokenMention]) -> list[TokenMentio
     result = list(mentions)
     for token in doc:
         if token.i in covered:
+            continue
+        if token.i + 1 in covered and token.pos_ == "NOUN":
             continue
         pair = _pair_meant(doc, result, token)
         if pair:

@@ -78,7 +78,7 @@ def _verb_candidates(token: Token, frames: list[VerbFrame], args: Arguments) -> 
     subjects = [m for t in subject_tokens(token) for m in args.expand(t)]
     confidence = 0.75
     if not subjects and token.dep_ == "ROOT" and not any(c.dep_ in {"nsubj", "nsubjpass"} for c in token.children):
-        subjects, confidence = _topmost_actor_before(token, args), 0.5
+        subjects, confidence = _subject_by_position(token, args), 0.5
     for frame in frames:
         if frame.needs_particle and not any(c.dep_ == "prt" and c.lower_ in frame.needs_particle
                                             for c in token.children):
@@ -262,15 +262,19 @@ def _preceding_actor(doc: Doc, end: int, args: Arguments, reach: int = 8) -> lis
     return []
 
 
-def _topmost_actor_before(verb: Token, args: Arguments) -> list[TokenMention]:
-    """When the parse gives a verb no subject, the actor nearest the top of the tree before it
-    ('The Task Force, made up of troops from A and B, fights ...' is the Task Force, not B)."""
-    def depth(item: TokenMention) -> int:
-        return len(list(verb.doc[item.end - 1].ancestors))
-
-    before = {m.start: m for i, m in args.at.items() if verb.sent.start <= i < verb.i and m.end <= verb.i}
-    ranked = sorted(before.values(), key=lambda m: (depth(m), -m.start))
-    return ranked[:1]
+def _subject_by_position(verb: Token, args: Arguments) -> list[TokenMention]:
+    """When the parse gives a verb no subject: the actor just before it, or, when that actor sits
+    inside a participle clause ('The Task Force, made up of troops from A and B, fights'), the
+    noun the clause describes."""
+    nearest = _preceding_actor(verb.doc, verb.i, args, reach=4)
+    if not nearest:
+        return []
+    for ancestor in verb.doc[nearest[0].end - 1].ancestors:
+        if ancestor.i == verb.i:
+            break
+        if ancestor.dep_ in {"acl", "relcl"} and args.actor(ancestor.head) is not None:
+            return [args.actor(ancestor.head)]
+    return nearest
 
 
 def _following_actor(doc: Doc, start: int, args: Arguments, reach: int = 6) -> list[TokenMention]:
