@@ -114,3 +114,9 @@ def test_subjectless_verb_takes_the_topmost_actor_not_the_nearest(run):
 def test_two_states_are_never_members_of_each_other(run):
     result = run("The region includes the modern countries of Syria, Jordan and parts of southern Turkey.")
     assert not [r for r in result.relations if r.predicate == "member_of"]
+
+
+def test_part_of_only_as_a_predicate(run):
+    assert ("M23", "member_of", "AFC") in facts(run("The M23 is part of the AFC."))
+    hosted = run("The UAE appears to host part of Hemedti's business network.")
+    assert not [r for r in hosted.relations if r.predicate == "member_of"]

@@ -247,7 +247,9 @@ def _say(claim: Claim) -> str:
         return words["contradicted"].format(claim=clause, asserted=claim.count("asserted", "reported"), denied=denied)
     if claim.modality == "asserted":
         key = "corroborated" if asserted >= 2 else "single"
-        return words[key].format(n=asserted, claim=clause)
+        said = words[key].format(n=asserted, claim=clause)
+        weaker = total - asserted
+        return said + (words["weaker"].format(n=weaker) if weaker else "")
     if claim.modality == "reported":
         who = sorted({r.attributed_to for r in claim.instances if r.attributed_to}) or ["others"]
         return words["reported"].format(who=", ".join(who), n_text=n_text, claim=clause)
@@ -280,7 +282,7 @@ def answer(question: str, a: Actor, b: Actor, relations: list[Relation]) -> dict
     direct += [c for c in _mediated(graph, a.id, b.id) if c not in direct]
     path_items, path_claims = [], []
     for strength, nodes in graph.paths(a.id, b.id):
-        edges = [claim for x, y in zip(nodes, nodes[1:]) for claim in graph.link(x, y)]
+        edges = list({id(claim): claim for x, y in zip(nodes, nodes[1:]) for claim in graph.link(x, y)}.values())
         path_claims.extend(edges)
         path_items.append({"nodes": [graph.actors[n].name for n in nodes], "strength": round(strength, 3),
                            "reason": _reason(graph, nodes), "edges": [claim_json(c) for c in edges]})

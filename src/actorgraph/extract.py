@@ -195,6 +195,9 @@ def _noun_objects(noun: Token, via: tuple[str, ...], args: Arguments) -> list[To
 def _noun_candidates(noun: Token, frames: list[NounFrame], args: Arguments) -> list[Candidate]:
     result: list[Candidate] = []
     for frame in frames:
+        if frame.copula_only and noun.dep_ not in {"attr", "appos", "acomp", "oprd"} and not (
+                noun.dep_ == "nsubj" and noun.head.lemma_ == "be"):
+            continue
         objects = _noun_objects(noun, frame.via, args)
         if not objects:
             continue

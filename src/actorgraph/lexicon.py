@@ -129,6 +129,7 @@ class NounFrame:
     holder_types: frozenset[str] = frozenset()
     object_types: frozenset[str] = frozenset()
     inverse: bool = False
+    copula_only: bool = False
     kinds: dict = field(default_factory=dict, hash=False)
 
 
@@ -171,7 +172,7 @@ def cues() -> Cues:
     noun_frames = tuple(
         NounFrame(predicate=f["predicate"], nouns=_set(f["nouns"]), via=tuple(f["via"]),
                   holder_types=_set(f.get("holder_types")), object_types=_set(f.get("object_types_required")),
-                  inverse=bool(f.get("inverse")), kinds=f.get("kinds") or {})
+                  inverse=bool(f.get("inverse")), copula_only=bool(f.get("copula_only")), kinds=f.get("kinds") or {})
         for f in raw["noun_frames"])
     phrases = tuple(PhraseCue(words=tuple(p["phrase"].lower().split()), predicate=p["predicate"],
                               trigger=int(p["trigger"])) for p in raw["phrase_cues"])
