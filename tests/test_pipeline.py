@@ -37,12 +37,18 @@ def _facts(store):
     ("Taliban", "endorses", "Hayat Tahrir al-Sham"),
     ("Hayat Tahrir al-Sham", "endorses", "Taliban"),
     ("Turkey", "supports", "Hayat Tahrir al-Sham"),
-    ("Turkey", "mediates", "Taliban"),
 ])
 def test_reference_article_relations_with_their_sentences(reference, shared, fact):
     relation = _facts(reference)[fact]
     text = (shared / "examples" / "taliban-hts-opinion.txt").read_text()
     assert text[relation.evidence.start:relation.evidence.end] == relation.evidence.text
+
+
+def test_reference_article_middleman(reference):
+    mediation = [r for r in reference.relations() if r.predicate == "mediates"]
+    parties = {frozenset((r.object.actor.name, r.object2.actor.name)) for r in mediation
+               if r.subject.actor.name == "Turkey"}
+    assert frozenset(("Taliban", "Hayat Tahrir al-Sham")) in parties
 
 
 def test_reference_article_hedges_are_hedged(reference):

@@ -56,7 +56,8 @@ def _types_for(token: Token) -> set[str] | None:
     if token.tag_ == "NNS" and token.lower_ not in words["plural_group_nouns"] and not demonstrative:
         return None
     if demonstrative and token.tag_ == "NNS":
-        return {"contingent", "armed_group"}
+        actors = words["group_nouns"] | words["plural_group_nouns"] | words["fighter_nouns"] | {"groups"}
+        return {"contingent", "armed_group"} if token.lower_ in actors or token.lemma_.lower() in actors else None
     nouns = words["group_nouns"] | words["plural_group_nouns"]
     if token.pos_ == "NOUN" and (token.lemma_.lower() in nouns or token.lower_ in nouns or demonstrative):
         if token.lemma_.lower() in GOVERNMENT_NOUNS:
@@ -167,18 +168,36 @@ def _pair_types(token: Token) -> set[str]:
     return PLURALISH - {"population"}
 
 
+def _path_up(token: Token, top: Token) -> list[Token]:
+    """Tokens from `token` up to (not including) `top`: 'the link between A and B' puts A in a
+    prepositional phrase of the subject, 'UN chief Guterres' puts UN in the subject itself."""
+    path = [token] if token.i != top.i else []
+    for ancestor in token.ancestors:
+        if ancestor.i == top.i:
+            break
+        path.append(ancestor)
+    return path
+
+
 def _pair_meant(doc: Doc, mentions: list[TokenMention], token: Token) -> list[TokenMention]:
-    """'the two groups' / 'both sides': the last two different actors that could be meant, other
-    than the subject of the clause ('Egypt mediated between the two sides')."""
+    """'the two groups' / 'both sides': two actors named in the same sentence, else the two named
+    most (then most recently) in the last few sentences; never the clause's own subject ('Egypt
+    mediated between the two sides')."""
     if token.tag_ != "NNS" or not any(c.lower_ in {"two", "both"} for c in token.children):
         return []
     verb = nearest_clause_verb(token)
-    found: dict[str, TokenMention] = {}
-    for item in sorted(_candidates(doc, mentions, token), key=lambda m: -m.start):
-        acting = verb is not None and doc[item.end - 1].head.i == verb.i and doc[item.end - 1].dep_ == "nsubj"
-        if item.mention.actor.type in _pair_types(token) and not acting:
-            found.setdefault(item.mention.actor.id, item)
-    return list(found.values())[:2][::-1] if len(found) >= 2 else []
+    subject = {t.i for c in (verb.children if verb is not None else ()) if c.dep_ == "nsubj"
+               for t in c.subtree if not any(a.dep_ == "pobj" for a in _path_up(t, c))}
+    counts: dict[str, int] = {}
+    last: dict[str, TokenMention] = {}
+    for item in _candidates(doc, mentions, token):
+        if item.mention.actor.type in _pair_types(token) and item.end - 1 not in subject:
+            counts[item.mention.actor.id] = counts.get(item.mention.actor.id, 0) + 1
+            if item.mention.actor.id not in last or item.start > last[item.mention.actor.id].start:
+                last[item.mention.actor.id] = item
+    sentence = doc[token.i].sent.start
+    ranked = sorted(last, key=lambda k: (last[k].start < sentence, -counts[k], -last[k].start))[:2]
+    return sorted((last[k] for k in ranked), key=lambda m: m.start) if len(ranked) == 2 else []
 
 
 def resolve_anaphora(doc: Doc, mentions: list[TokenMention]) -> list[TokenMention]:

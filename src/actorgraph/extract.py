@@ -46,7 +46,7 @@ def _types_ok(candidate: Candidate, subject_types=frozenset(), object_types=froz
     if object_types == {"place"} and o.id.startswith("x-") and o.type in {"organisation", "person"} \
             and candidate.object.end - candidate.object.start == 1:
         return True
-    if candidate.predicate == "leads" and s.type != "person":
+    if candidate.predicate == "leads" and (s.type != "person" or o.type in {"person", "population"}):
         return False
     if candidate.predicate == "member_of" and s.type == o.type == "state":
         return False
