@@ -120,3 +120,10 @@ def test_database_from_environment(corpus, tmp_path):
     result = cli("ingest", str(corpus / "b.md"), cwd=tmp_path, env={"ACTORGRAPH_DB": str(db)})
     assert result.returncode == 0, result.stderr
     assert db.exists()
+
+
+def test_text_that_looks_like_markup_prints_as_is(tmp_path):
+    (tmp_path / "m.txt").write_text("Turkey armed the Syrian National Army in 2019 [bold]citation needed[/bold].\n")
+    result = cli("extract", str(tmp_path / "m.txt"), "--format", "table", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "[bold]citation" in result.stdout

@@ -9,6 +9,7 @@ from typing import Optional
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
@@ -32,7 +33,12 @@ def _metadata(**values: Optional[str]) -> dict:
 
 
 def _fail(message: str) -> None:
-    err.print(f"[red]error:[/red] {message}", highlight=False)
+    err.print(f"[red]error:[/red] {escape(message)}", highlight=False)
+
+
+def _row(table: Table, *values) -> None:
+    """Text from documents is data, never rich markup ('[1]' in a quote must print as is)."""
+    table.add_row(*(escape(str(v)) for v in values))
 
 
 @app.command()
@@ -79,7 +85,7 @@ def extract(files: list[Path] = typer.Argument(..., help="Files or folders to re
                 sys.stdout.write(json.dumps(relation_json(relation), ensure_ascii=False) + "\n")
             else:
                 obj = relation.object.actor.name + (f" / {relation.object2.actor.name}" if relation.object2 else "")
-                table.add_row(relation.doc, relation.subject.actor.name, relation.predicate, obj,
+                _row(table, relation.doc, relation.subject.actor.name, relation.predicate, obj,
                               relation.modality, relation.evidence.text[:90])
     if format == "table":
         out.print(table)
@@ -115,7 +121,7 @@ def actors(db: Optional[str] = typer.Option(None, "--db", help=DB_HELP),
     store = Store.open(db)
     table = Table("id", "name", "type", "mentions", "relations")
     for row in store.actors()[:limit]:
-        table.add_row(row["id"], row["name"], row["type"], str(row["mentions"]), str(row["relations"]))
+        _row(table, row["id"], row["name"], row["type"], str(row["mentions"]), str(row["relations"]))
     store.close()
     out.print(table)
 
@@ -132,12 +138,12 @@ def show(actor: str = typer.Argument(..., help="A name or alias."),
         raise typer.Exit(1)
     relations = store.relations([found.id])
     store.close()
-    out.print(f"[bold]{found.name}[/bold] ({found.type}, id {found.id})")
+    out.print(f"[bold]{escape(found.name)}[/bold] ({found.type}, id {found.id})")
     if found.aliases:
-        out.print("aliases: " + ", ".join(found.aliases[:20]), highlight=False)
+        out.print("aliases: " + ", ".join(found.aliases[:20]), highlight=False, markup=False)
     table = Table("subject", "predicate", "object", "modality", "doc", "evidence")
     for r in relations:
-        table.add_row(r.subject.actor.name, r.predicate, r.object.actor.name, r.modality, r.doc,
+        _row(table, r.subject.actor.name, r.predicate, r.object.actor.name, r.modality, r.doc,
                       r.evidence.text[:100])
     out.print(table)
 
@@ -158,11 +164,11 @@ def demo(db: str = typer.Option("actorgraph-demo.sqlite", "--db", help="Where to
     store = Store.open(db)
     stats = store.stats()
     table = Table("documents", "actors", "mentions", "relations", title=f"demo database: {db}")
-    table.add_row(*(str(stats[k]) for k in ("documents", "actors", "mentions", "relations")))
+    _row(table, *(str(stats[k]) for k in ("documents", "actors", "mentions", "relations")))
     out.print(table)
     predicates = Table("predicate", "relations")
     for name, count in sorted(stats["predicates"].items(), key=lambda kv: -kv[1]):
-        predicates.add_row(name, str(count))
+        _row(predicates, name, count)
     out.print(predicates)
     result = answering.ask(store, DEMO_QUESTION)
     store.close()
