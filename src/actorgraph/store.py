@@ -10,102 +10,16 @@ from collections import Counter
 from datetime import datetime, timezone
 from pathlib import Path
 
-from sqlalchemy import (Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint, create_engine,
-                        event, func, insert, or_, select)
+from sqlalchemy import create_engine, event, func, insert, or_, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
+from sqlalchemy.orm import Session
 
 from .models import Actor, Document, Evidence, Mention, Relation, TimeSpan
 from .names import normalize
+from .schema import ActorRow, AliasRow, Base, DocumentRow, MentionRow, RelationRow
 
 DEFAULT_DB = "actorgraph.sqlite"
-
-
-class Base(DeclarativeBase):
-    pass
-
-
-class DocumentRow(Base):
-    __tablename__ = "documents"
-    id: Mapped[str] = mapped_column(String(64), primary_key=True)
-    name: Mapped[str] = mapped_column(String)
-    title: Mapped[str | None] = mapped_column(String)
-    url: Mapped[str | None] = mapped_column(String)
-    source: Mapped[str | None] = mapped_column(String)
-    author: Mapped[str | None] = mapped_column(String)
-    published: Mapped[str | None] = mapped_column(String)
-    language: Mapped[str | None] = mapped_column(String)
-    path: Mapped[str | None] = mapped_column(String)
-    text: Mapped[str] = mapped_column(Text)
-    added_at: Mapped[str] = mapped_column(String)
-
-
-class ActorRow(Base):
-    __tablename__ = "actors"
-    id: Mapped[str] = mapped_column(String, primary_key=True)
-    name: Mapped[str] = mapped_column(String)
-    type: Mapped[str] = mapped_column(String)
-
-
-class AliasRow(Base):
-    __tablename__ = "aliases"
-    __table_args__ = (UniqueConstraint("actor_id", "alias_norm"),)
-    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    actor_id: Mapped[str] = mapped_column(ForeignKey("actors.id"), index=True)
-    alias: Mapped[str] = mapped_column(String)
-    alias_norm: Mapped[str] = mapped_column(String, index=True)
-
-
-class MentionRow(Base):
-    __tablename__ = "mentions"
-    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    document_id: Mapped[str] = mapped_column(ForeignKey("documents.id"), index=True)
-    actor_id: Mapped[str] = mapped_column(ForeignKey("actors.id"), index=True)
-    text: Mapped[str] = mapped_column(String)
-    start_char: Mapped[int] = mapped_column(Integer)
-    end_char: Mapped[int] = mapped_column(Integer)
-    via: Mapped[str] = mapped_column(String)
-
-
-class RelationRow(Base):
-    """One relation instance; the three argument mentions are kept inline (words, offsets, how linked)
-    because extraction may build argument mentions that are not in the document's mention list."""
-
-    __tablename__ = "relations"
-    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    document_id: Mapped[str] = mapped_column(ForeignKey("documents.id"), index=True)
-    subject_id: Mapped[str] = mapped_column(ForeignKey("actors.id"), index=True)
-    object_id: Mapped[str] = mapped_column(ForeignKey("actors.id"), index=True)
-    object2_id: Mapped[str | None] = mapped_column(ForeignKey("actors.id"), index=True)
-    predicate: Mapped[str] = mapped_column(String, index=True)
-    kind: Mapped[str | None] = mapped_column(String)
-    modality: Mapped[str] = mapped_column(String)
-    attributed_to: Mapped[str | None] = mapped_column(String)
-    time_start: Mapped[str | None] = mapped_column(String)
-    time_end: Mapped[str | None] = mapped_column(String)
-    time_text: Mapped[str | None] = mapped_column(String)
-    time_value: Mapped[str | None] = mapped_column(String)
-    evidence_text: Mapped[str] = mapped_column(Text)
-    evidence_start: Mapped[int] = mapped_column(Integer)
-    evidence_end: Mapped[int] = mapped_column(Integer)
-    extractor: Mapped[str] = mapped_column(String)
-    confidence: Mapped[float] = mapped_column(Float)
-    subject_mention: Mapped[str] = mapped_column(String)
-    subject_start: Mapped[int] = mapped_column(Integer)
-    subject_end: Mapped[int] = mapped_column(Integer)
-    subject_via: Mapped[str] = mapped_column(String)
-    object_mention: Mapped[str] = mapped_column(String)
-    object_start: Mapped[int] = mapped_column(Integer)
-    object_end: Mapped[int] = mapped_column(Integer)
-    object_via: Mapped[str] = mapped_column(String)
-    object2_mention: Mapped[str | None] = mapped_column(String)
-    object2_start: Mapped[int | None] = mapped_column(Integer)
-    object2_end: Mapped[int | None] = mapped_column(Integer)
-    object2_via: Mapped[str | None] = mapped_column(String)
-
-
-Index("ix_relations_document_evidence", RelationRow.document_id, RelationRow.evidence_start)
 
 
 def database_url(db: str | None) -> str:
