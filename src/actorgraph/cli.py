@@ -126,16 +126,21 @@ def actors(db: Optional[str] = typer.Option(None, "--db", help=DB_HELP),
     out.print(table)
 
 
+def _named(store: Store, name: str):
+    found = answering.resolve_actor(store, name)
+    if found is None:
+        store.close()
+        _fail(f"no actor called {name!r} in the database")
+        raise typer.Exit(1)
+    return found
+
+
 @app.command()
 def show(actor: str = typer.Argument(..., help="A name or alias."),
          db: Optional[str] = typer.Option(None, "--db", help=DB_HELP)) -> None:
     """Show one actor: its aliases and every relation with its evidence."""
     store = Store.open(db)
-    found = answering.resolve_actor(store, actor)
-    if found is None:
-        store.close()
-        _fail(f"no actor called {actor!r} in the database")
-        raise typer.Exit(1)
+    found = _named(store, actor)
     relations = store.relations([found.id])
     store.close()
     out.print(f"[bold]{escape(found.name)}[/bold] ({found.type}, id {found.id})")
@@ -143,8 +148,49 @@ def show(actor: str = typer.Argument(..., help="A name or alias."),
         out.print("aliases: " + ", ".join(found.aliases[:20]), highlight=False, markup=False)
     table = Table("subject", "predicate", "object", "modality", "doc", "evidence")
     for r in relations:
-        _row(table, r.subject.actor.name, r.predicate, r.object.actor.name, r.modality, r.doc,
-                      r.evidence.text[:100])
+        _row(table, r.subject.actor.name, r.predicate, r.object.actor.name, r.modality, r.doc, r.evidence.text[:100])
+    out.print(table)
+
+
+@app.command()
+def merge(keep: str = typer.Argument(..., help="The actor to keep (name, alias or id)."),
+          other: str = typer.Argument(..., help="The actor that is the same (name, alias or id)."),
+          db: Optional[str] = typer.Option(None, "--db", help=DB_HELP)) -> None:
+    """Correct the graph: OTHER is the same actor as KEEP. Survives re-ingest; undo with `split`."""
+    store = Store.open(db)
+    try:
+        link = store.merge(_named(store, keep).id, _named(store, other).id)
+    except ValueError as exc:
+        _fail(str(exc))
+        raise typer.Exit(1)
+    finally:
+        store.close()
+    out.print(f"merged {link.actor_id} into {link.into_id}", highlight=False, markup=False)
+
+
+@app.command()
+def split(actor: str = typer.Argument(..., help="The id of a merged actor (see `actorgraph merges`)."),
+          db: Optional[str] = typer.Option(None, "--db", help=DB_HELP)) -> None:
+    """Correct the graph: undo a merge and keep the two actors apart from then on."""
+    store = Store.open(db)
+    try:
+        link = store.split(actor)
+    except ValueError as exc:
+        _fail(str(exc))
+        raise typer.Exit(1)
+    finally:
+        store.close()
+    out.print(f"split {link.actor_id} from {link.into_id}", highlight=False, markup=False)
+
+
+@app.command()
+def merges(db: Optional[str] = typer.Option(None, "--db", help=DB_HELP)) -> None:
+    """List every merge of actors across documents, with who made it and why."""
+    store = Store.open(db)
+    table = Table("merged id", "into", "origin", "reason")
+    for link in store.links():
+        _row(table, link.actor_id, link.into_id, link.origin, link.reason)
+    store.close()
     out.print(table)
 
 

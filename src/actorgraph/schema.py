@@ -90,3 +90,24 @@ class RelationRow(Base):
 
 
 Index("ix_relations_document_evidence", RelationRow.document_id, RelationRow.evidence_start)
+
+
+class ActorLinkRow(Base):
+    """Cross-document resolution: `actor_id` is the same actor as `into_id`, and why."""
+
+    __tablename__ = "actor_links"
+    actor_id: Mapped[str] = mapped_column(ForeignKey("actors.id"), primary_key=True)
+    into_id: Mapped[str] = mapped_column(ForeignKey("actors.id"), index=True)
+    reason: Mapped[str] = mapped_column(String)
+    origin: Mapped[str] = mapped_column(String)
+    created_at: Mapped[str] = mapped_column(String)
+
+
+class ActorBlockRow(Base):
+    """A user's split: these two actors must never be merged again, whatever later documents say."""
+
+    __tablename__ = "actor_blocks"
+    __table_args__ = (UniqueConstraint("actor_id", "other_id"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    actor_id: Mapped[str] = mapped_column(ForeignKey("actors.id"), index=True)
+    other_id: Mapped[str] = mapped_column(ForeignKey("actors.id"))

@@ -6,18 +6,19 @@ PostgreSQL both support) are used, so the same code can later run on PostgreSQL 
 from __future__ import annotations
 
 import os
-from collections import Counter
+from collections import Counter, defaultdict
 from datetime import datetime, timezone
 from pathlib import Path
 
-from sqlalchemy import create_engine, event, func, insert, or_, select
+from sqlalchemy import create_engine, delete, event, func, insert, or_, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from .models import Actor, Document, Evidence, Mention, Relation, TimeSpan
 from .names import normalize
-from .schema import ActorRow, AliasRow, Base, DocumentRow, MentionRow, RelationRow
+from .resolve import ActorIndex, Link, canonical_map, link_for, links_for_new_alias
+from .schema import ActorBlockRow, ActorLinkRow, ActorRow, AliasRow, Base, DocumentRow, MentionRow, RelationRow
 
 DEFAULT_DB = "actorgraph.sqlite"
 
@@ -49,6 +50,12 @@ class Store:
     def __init__(self, engine) -> None:
         self.engine = engine
         self._known: dict[str, set[str]] | None = None
+        self._index: ActorIndex | None = None
+        self._canonical: dict[str, str] | None = None
+
+    def _forget(self) -> None:
+        """Drop the caches: after a failed write they may hold what was rolled back."""
+        self._known = self._index = self._canonical = None
 
     @classmethod
     def open(cls, db: str | None = None) -> "Store":
@@ -87,9 +94,14 @@ class Store:
                 if session.get(DocumentRow, document.id) is not None:
                     return False
                 new = self._write(session, document, mentions, relations)
+                self._resolve(session, mentions, relations)
         except IntegrityError:
+            self._forget()
             if self.has_document(document.id):
                 return False
+            raise
+        except Exception:
+            self._forget()
             raise
         for actor_id, norms in new.items():
             self._known.setdefault(actor_id, set()).update(norms)
@@ -128,6 +140,90 @@ class Store:
             session.execute(insert(RelationRow.__table__), [self._relation_row(document.id, r) for r in relations])
         return new
 
+    def _actor_index(self, session: Session) -> ActorIndex:
+        if self._index is None:
+            aliases: dict[str, list[str]] = defaultdict(list)
+            for actor_id, alias in session.execute(select(AliasRow.actor_id, AliasRow.alias)):
+                aliases[actor_id].append(alias)
+            index = ActorIndex()
+            for row in session.scalars(select(ActorRow)):
+                index.add(Actor(row.id, row.name, row.type), tuple(aliases[row.id]))
+            index.blocked = {(a, b) for a, b in session.execute(select(ActorBlockRow.actor_id, ActorBlockRow.other_id))}
+            self._index = index
+        return self._index
+
+    def _resolve(self, session: Session, mentions: list[Mention], relations: list[Relation]) -> None:
+        """Link the document's actors to those stored before (see `resolve`), in its transaction."""
+        index = self._actor_index(session)
+        actors: dict[str, Actor] = {}
+        for m in [*mentions, *(x for r in relations for x in (r.subject, r.object, r.object2) if x)]:
+            actors.setdefault(m.actor.id, m.actor)
+        fresh = [a for a in actors.values() if a.id not in index.actors]
+        for actor in actors.values():
+            index.add(actor, actor.aliases)
+        linked = set(self._canonical_ids(session))
+        found: dict[str, Link] = {}
+        for actor in fresh:
+            link = link_for(actor, index)
+            if link and link.into_id not in found:
+                found.setdefault(link.actor_id, link)
+        for actor in actors.values():
+            for alias in actor.aliases:
+                for link in links_for_new_alias(actor.id, alias, index):
+                    if link.into_id not in found:
+                        found.setdefault(link.actor_id, link)
+        rows = [self._link_row(link) for link in found.values()
+                if link.actor_id not in linked and self._canonical_ids(session).get(link.into_id) != link.actor_id]
+        if rows:
+            session.execute(self._insert_new(ActorLinkRow.__table__), rows)
+            self._canonical = None
+
+    @staticmethod
+    def _link_row(link: Link) -> dict:
+        return {"actor_id": link.actor_id, "into_id": link.into_id, "reason": link.reason, "origin": link.origin,
+                "created_at": datetime.now(timezone.utc).isoformat()}
+
+    def _canonical_ids(self, session: Session) -> dict[str, str]:
+        """Merged-away actor id -> the actor it names."""
+        if self._canonical is None:
+            self._canonical = canonical_map([Link(*row) for row in session.execute(select(
+                ActorLinkRow.actor_id, ActorLinkRow.into_id, ActorLinkRow.reason, ActorLinkRow.origin))])
+        return self._canonical
+
+    def links(self) -> list[Link]:
+        """Every merge, automatic or a user's, with its reason."""
+        with Session(self.engine) as session:
+            return [Link(*row) for row in session.execute(select(
+                ActorLinkRow.actor_id, ActorLinkRow.into_id, ActorLinkRow.reason, ActorLinkRow.origin
+            ).order_by(ActorLinkRow.into_id, ActorLinkRow.actor_id))]
+
+    def merge(self, into_id: str, actor_id: str, reason: str = "merged by a user") -> Link:
+        """A user's correction: `actor_id` is the same actor as `into_id` (lifts an earlier split)."""
+        with Session(self.engine) as session, session.begin():
+            target = self._canonical_ids(session).get(into_id, into_id)
+            if target == actor_id or self._canonical_ids(session).get(actor_id) == target:
+                raise ValueError(f"{actor_id!r} and {into_id!r} are already one actor")
+            link = Link(actor_id, target, reason, "user")
+            session.execute(delete(ActorLinkRow).where(ActorLinkRow.actor_id == actor_id))
+            session.execute(delete(ActorBlockRow).where(or_(
+                (ActorBlockRow.actor_id == actor_id) & (ActorBlockRow.other_id == target),
+                (ActorBlockRow.actor_id == target) & (ActorBlockRow.other_id == actor_id))))
+            session.execute(insert(ActorLinkRow.__table__).values(**self._link_row(link)))
+        self._forget()
+        return link
+
+    def split(self, actor_id: str) -> Link:
+        """A user's correction: undo the merge of `actor_id` and keep it apart from then on."""
+        with Session(self.engine) as session, session.begin():
+            row = session.get(ActorLinkRow, actor_id)
+            if row is None:
+                raise ValueError(f"{actor_id!r} is not merged into another actor")
+            link = Link(row.actor_id, row.into_id, row.reason, row.origin)
+            session.delete(row)
+            session.execute(self._insert_new(ActorBlockRow.__table__).values(actor_id=actor_id, other_id=row.into_id))
+        self._forget()
+        return link
+
     @staticmethod
     def _relation_row(document_id: str, r: Relation) -> dict:
         time = r.time or TimeSpan()
@@ -139,31 +235,47 @@ class Store:
                 **_mention_columns("object", r.object), **_mention_columns("object2", r.object2)}
 
     def _actors_by_id(self, session: Session, ids: set[str] | None = None) -> dict[str, Actor]:
-        """Actors with their aliases (the canonical name is stored as an alias for lookup, not listed)."""
-        query, alias_query = select(ActorRow), select(AliasRow).order_by(AliasRow.id)
+        """Canonical actors by every id that names them, with the aliases of all merged ids (the
+        canonical name is stored as an alias for lookup, not listed)."""
+        canonical = self._canonical_ids(session)
+        wanted = None
         if ids is not None:
-            query, alias_query = query.where(ActorRow.id.in_(ids)), alias_query.where(AliasRow.actor_id.in_(ids))
+            heads = {canonical.get(i, i) for i in ids}
+            wanted = heads | {raw for raw, head in canonical.items() if head in heads}
+        query, alias_query = select(ActorRow), select(AliasRow).order_by(AliasRow.id)
+        if wanted is not None:
+            query, alias_query = query.where(ActorRow.id.in_(wanted)), alias_query.where(AliasRow.actor_id.in_(wanted))
         rows = {a.id: a for a in session.scalars(query)}
-        aliases: dict[str, list[str]] = {}
+        aliases: dict[str, list[str]] = defaultdict(list)
         for alias in session.scalars(alias_query):
-            if alias.actor_id in rows and alias.alias_norm != normalize(rows[alias.actor_id].name):
-                aliases.setdefault(alias.actor_id, []).append(alias.alias)
-        return {a.id: Actor(a.id, a.name, a.type, tuple(aliases.get(a.id, ()))) for a in rows.values()}
+            head = rows.get(canonical.get(alias.actor_id, alias.actor_id))
+            if head is not None and alias.alias_norm != normalize(head.name) and alias.alias not in aliases[head.id]:
+                aliases[head.id].append(alias.alias)
+        heads = {i: Actor(a.id, a.name, a.type, tuple(aliases[a.id])) for i, a in rows.items() if i not in canonical}
+        return {i: heads[canonical.get(i, i)] for i in rows if canonical.get(i, i) in heads}
 
     def actor(self, actor_id: str) -> Actor | None:
         with Session(self.engine) as session:
             return self._actors_by_id(session, {actor_id}).get(actor_id)
 
-    @staticmethod
-    def _counts(session: Session, ids: set[str] | None = None) -> tuple[Counter, Counter]:
-        """Relations (as subject, object or second object) and mentions per actor id."""
+    def _members(self, session: Session, ids) -> set[str]:
+        """Every stored id that names the same actors as `ids`."""
+        canonical = self._canonical_ids(session)
+        heads = {canonical.get(i, i) for i in ids}
+        return heads | {raw for raw, head in canonical.items() if head in heads}
+
+    def _counts(self, session: Session, ids: set[str] | None = None) -> tuple[Counter, Counter]:
+        """Relations (as subject, object or second object) and mentions per canonical actor id."""
+        canonical = self._canonical_ids(session)
+        members = self._members(session, ids) if ids is not None else None
         relations, mentions = Counter(), Counter()
         for counter, column in ((relations, RelationRow.subject_id), (relations, RelationRow.object_id),
                                 (relations, RelationRow.object2_id), (mentions, MentionRow.actor_id)):
             query = select(column, func.count()).where(column.is_not(None)).group_by(column)
-            if ids is not None:
-                query = query.where(column.in_(ids))
-            counter.update(dict(session.execute(query).all()))
+            if members is not None:
+                query = query.where(column.in_(members))
+            for actor_id, count in session.execute(query).all():
+                counter[canonical.get(actor_id, actor_id)] += count
         return relations, mentions
 
     def find_actors(self, name: str) -> list[Actor]:
@@ -177,7 +289,7 @@ class Store:
                 ids = {a.id for a in session.scalars(select(ActorRow)) if normalize(a.name) == norm}
             if not ids:
                 return []
-            found = self._actors_by_id(session, ids)
+            found = {a.id: a for a in self._actors_by_id(session, ids).values()}
             relations, mentions = self._counts(session, ids)
         return sorted(found.values(), key=lambda a: (normalize(a.name) != norm, -relations[a.id],
                                                      -mentions[a.id], a.id))
@@ -185,9 +297,10 @@ class Store:
     def actors(self) -> list[dict]:
         with Session(self.engine) as session:
             relations, mentions = self._counts(session)
+            merged = self._canonical_ids(session)
             rows = session.execute(select(ActorRow.id, ActorRow.name, ActorRow.type)).all()
         result = [{"id": i, "name": n, "type": t, "mentions": mentions[i], "relations": relations[i]}
-                  for i, n, t in rows]
+                  for i, n, t in rows if i not in merged]
         return sorted(result, key=lambda a: (-a["relations"], -a["mentions"], a["name"], a["id"]))
 
     def relations(self, actor_ids: list[str] | None = None) -> list[Relation]:
@@ -195,11 +308,11 @@ class Store:
         query = (select(RelationRow, DocumentRow.name, DocumentRow.source, DocumentRow.published)
                  .join(DocumentRow, DocumentRow.id == RelationRow.document_id)
                  .order_by(DocumentRow.name, DocumentRow.id, RelationRow.evidence_start, RelationRow.id))
-        if actor_ids is not None:
-            ids = list(actor_ids)
-            query = query.where(or_(RelationRow.subject_id.in_(ids), RelationRow.object_id.in_(ids),
-                                    RelationRow.object2_id.in_(ids)))
         with Session(self.engine) as session:
+            if actor_ids is not None:
+                ids = sorted(self._members(session, actor_ids))
+                query = query.where(or_(RelationRow.subject_id.in_(ids), RelationRow.object_id.in_(ids),
+                                        RelationRow.object2_id.in_(ids)))
             rows = session.execute(query).all()
             wanted = {i for row, *_ in rows for i in (row.subject_id, row.object_id, row.object2_id) if i}
             actors = self._actors_by_id(session, wanted if actor_ids is not None else None)
@@ -238,6 +351,7 @@ class Store:
             result = {key: session.scalar(select(func.count()).select_from(model)) for key, model in (
                 ("documents", DocumentRow), ("actors", ActorRow), ("mentions", MentionRow),
                 ("relations", RelationRow))}
+            result["actors"] -= len(self._canonical_ids(session))
             result["predicates"] = dict(session.execute(
                 select(RelationRow.predicate, func.count()).group_by(RelationRow.predicate)).all())
         return result
