@@ -14,11 +14,11 @@ from dataclasses import dataclass
 from functools import cache
 from itertools import islice
 
-from .lexicon import gazetteer, ontology, package_yaml
+from .fuse import MODALITY_WEIGHT, Claim, Contradiction, as_of, claims_of, contradictions, source_key, validity
+from .lexicon import gazetteer, package_yaml
+from .sources import registry
 from .models import Actor, Relation
 
-MODALITY_WEIGHT = {"asserted": 1.0, "reported": 0.7, "hedged": 0.5, "conditional": 0.3, "question": 0.2,
-                   "negated": 0.0}
 HOP_PENALTY = 0.8
 MAX_PATHS = 10
 QUESTION_FORMS = (
@@ -49,71 +49,11 @@ def phrases() -> Phrases:
                    roles=tuple(raw["roles"]), shared_roles=raw["shared_roles"], evidence=raw["evidence"])
 
 
-@dataclass(frozen=True)
-class Claim:
-    """Every instance of one relation between the same actors, across documents."""
-
-    subject: Actor
-    predicate: str
-    object: Actor
-    object2: Actor | None
-    instances: tuple[Relation, ...]
-
-    @property
-    def ends(self) -> tuple[str, ...]:
-        return tuple(a.id for a in (self.subject, self.object, self.object2) if a is not None)
-
-    def count(self, *modalities: str) -> int:
-        """Independent sources (outlet, else document) whose instances carry these modalities."""
-        return len({_source_key(r) for r in self.instances if r.modality in modalities})
-
-    @property
-    def modality(self) -> str:
-        """The firmest way any source commits to the claim."""
-        return max((r.modality for r in self.instances), key=lambda m: MODALITY_WEIGHT[m])
-
-    @property
-    def contradicted(self) -> bool:
-        return bool(self.count("asserted", "reported")) and bool(self.count("negated"))
-
-    @property
-    def strength(self) -> float:
-        best = max(MODALITY_WEIGHT[r.modality] * r.confidence for r in self.instances)
-        corroboration = 1 + 0.2 * (self.count("asserted", "reported", "hedged") - 1)
-        return best * min(corroboration, 2.0) * (0.5 if self.contradicted else 1.0)
-
-    @property
-    def kind(self) -> str | None:
-        return next((r.kind for r in self.instances if r.kind), None)
-
-    def clause(self) -> str:
-        template = phrases().kinds[self.predicate].get(self.kind or "") or phrases().clauses[self.predicate]
-        return template.format(s=self.subject.name, o=self.object.name,
-                               o2=self.object2.name if self.object2 else "another party")
-
-
-def _source_key(relation: Relation) -> str:
-    return relation.source or relation.doc_id or relation.doc
-
-
-def claims_of(relations: list[Relation]) -> list[Claim]:
-    """Group relation instances into claims; symmetric predicates ignore direction."""
-    grouped: dict[tuple, list[Relation]] = defaultdict(list)
-    predicates = ontology().predicates
-    for r in relations:
-        s, o = r.subject.actor, r.object.actor
-        if predicates[r.predicate].symmetric and o.id < s.id:
-            s, o = o, s
-        key = (s.id, r.predicate, o.id, r.object2.actor.id if r.object2 else None)
-        grouped[key].append(r)
-    result = []
-    for items in grouped.values():
-        first = items[0]
-        s, o = first.subject.actor, first.object.actor
-        if predicates[first.predicate].symmetric and o.id < s.id:
-            s, o = o, s
-        result.append(Claim(s, first.predicate, o, first.object2.actor if first.object2 else None, tuple(items)))
-    return result
+def clause(claim: Claim) -> str:
+    """The claim in words ('Turkey arms the SNA'), by predicate and sub-kind."""
+    template = phrases().kinds[claim.predicate].get(claim.kind or "") or phrases().clauses[claim.predicate]
+    return template.format(s=claim.subject.name, o=claim.object.name,
+                           o2=claim.object2.name if claim.object2 else "another party")
 
 
 def parse_question(question: str) -> tuple[str, str] | None:
@@ -191,7 +131,7 @@ def _reason(graph: Graph, nodes: list[str]) -> str:
         left, right = _role(graph, nodes[0], nodes[1]), _role(graph, nodes[2], nodes[1])
         if left and left == right:
             return _sentence_case(phrases().shared_roles[left].format(x=names[1]))
-    steps = [graph.link(a, b)[0].clause() for a, b in zip(nodes, nodes[1:])]
+    steps = [clause(graph.link(a, b)[0]) for a, b in zip(nodes, nodes[1:])]
     return _sentence_case("; ".join(steps))
 
 
@@ -199,20 +139,24 @@ def _sentence_case(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
-def _evidence_json(relation: Relation) -> dict:
+def evidence_json(relation: Relation, claim_grade: str | None = None) -> dict:
     time = relation.time
+    valid_from, valid_to = validity(relation)
     return {"doc": relation.doc, "text": relation.evidence.text, "start": relation.evidence.start,
             "end": relation.evidence.end, "modality": relation.modality, "source": relation.source,
             "published": relation.published, "attributed_to": relation.attributed_to,
-            "time": None if time is None else {"start": time.start, "end": time.end, "text": time.text}}
+            "reliability": registry().reliability(relation.source, relation.url), "grade": claim_grade,
+            "time": None if time is None else {"start": time.start, "end": time.end, "text": time.text},
+            "valid_from": valid_from, "valid_to": valid_to}
 
 
 def claim_json(claim: Claim) -> dict:
     return {"subject": claim.subject.name, "predicate": claim.predicate, "object": claim.object.name,
             "object2": claim.object2.name if claim.object2 else None, "kind": claim.kind,
             "modality": claim.modality, "sources": claim.count(*MODALITY_WEIGHT),
-            "contradicted": claim.contradicted, "clause": claim.clause(),
-            "evidence": [_evidence_json(r) for r in claim.instances]}
+            "corroboration": claim.corroboration, "credibility": claim.credibility, "grade": claim.grade,
+            "contradicted": claim.contradicted, "clause": clause(claim),
+            "evidence": [evidence_json(r, claim.grade) for r in claim.instances]}
 
 
 def _flags(claims: list[Claim]) -> list[dict]:
@@ -220,14 +164,14 @@ def _flags(claims: list[Claim]) -> list[dict]:
     for claim in claims:
         kinds = []
         if claim.contradicted:
-            kinds.append(("contradicted", f"contradicted: {claim.clause()} is asserted by "
+            kinds.append(("contradicted", f"contradicted: {clause(claim)} is asserted by "
                                           f"{claim.count('asserted', 'reported')} source(s) and denied by "
                                           f"{claim.count('negated')}"))
         for modality in ("hedged", "reported", "negated", "question", "conditional"):
             if claim.modality == modality:
-                kinds.append((modality, f"{modality}: {claim.clause()}"))
+                kinds.append((modality, f"{modality}: {clause(claim)}"))
         if claim.count(*MODALITY_WEIGHT) == 1:
-            kinds.append(("uncorroborated", f"uncorroborated: {claim.clause()} rests on a single source"))
+            kinds.append(("uncorroborated", f"uncorroborated: {clause(claim)} rests on a single source"))
         for kind, text in kinds:
             if (kind, text) not in seen:
                 seen.add((kind, text))
@@ -239,21 +183,21 @@ def _flags(claims: list[Claim]) -> list[dict]:
 def _say(claim: Claim) -> str:
     """One sentence for one claim, worded by its evidence."""
     words = phrases().evidence
-    clause = claim.clause()
+    said_as = clause(claim)
     asserted, denied = claim.count("asserted"), claim.count("negated")
     total = claim.count(*MODALITY_WEIGHT)
     n_text = "one source" if total == 1 else f"{total} sources"
     if claim.contradicted:
-        return words["contradicted"].format(claim=clause, asserted=claim.count("asserted", "reported"), denied=denied)
+        return words["contradicted"].format(claim=said_as, asserted=claim.count("asserted", "reported"), denied=denied)
     if claim.modality == "asserted":
         key = "corroborated" if asserted >= 2 else "single"
-        said = words[key].format(n=asserted, claim=clause)
+        said = words[key].format(n=asserted, claim=said_as)
         weaker = total - asserted
         return said + (words["weaker"].format(n=weaker) if weaker else "")
     if claim.modality == "reported":
         who = sorted({r.attributed_to for r in claim.instances if r.attributed_to}) or ["others"]
-        return words["reported"].format(who=", ".join(who), n_text=n_text, claim=clause)
-    return words[claim.modality].format(n_text=_sentence_case(n_text), claim=clause)
+        return words["reported"].format(who=", ".join(who), n_text=n_text, claim=said_as)
+    return words[claim.modality].format(n_text=_sentence_case(n_text), claim=said_as)
 
 
 def _summary(a: Actor, b: Actor, direct: list[Claim], paths: list[dict], documents: int) -> str:
@@ -273,10 +217,10 @@ def _summary(a: Actor, b: Actor, direct: list[Claim], paths: list[dict], documen
     return " ".join(sentences)
 
 
-def answer(question: str, a: Actor, b: Actor, relations: list[Relation]) -> dict:
+def answer(question: str, a: Actor, b: Actor, relations: list[Relation], day: str | None = None) -> dict:
     """The `ask --format json` contract, built from relation instances (any superset of those
-    within three hops of a and b)."""
-    graph = Graph(claims_of(relations))
+    within three hops of a and b); with `day`, only what held on that date."""
+    graph = Graph(claims_of(as_of(relations, day)))
     direct = sorted({id(c): c for c in graph.by_pair.get(frozenset((a.id, b.id)), [])}.values(),
                     key=lambda c: -c.strength)
     direct += [c for c in _mediated(graph, a.id, b.id) if c not in direct]
@@ -288,9 +232,17 @@ def answer(question: str, a: Actor, b: Actor, relations: list[Relation]) -> dict
                            "reason": _reason(graph, nodes), "edges": [claim_json(c) for c in edges]})
     used = direct + path_claims
     documents = {r.doc_id or r.doc for c in used for r in c.instances}
-    return {"question": question, "pair": [a.name, b.name], "direct": [claim_json(c) for c in direct],
-            "paths": path_items, "sources": len(documents), "flags": _flags(used),
+    disputes = [_contradiction_json(x) for x in contradictions(list({id(c): c for c in used}.values()))]
+    return {"question": question, "pair": [a.name, b.name], "as_of": day, "direct": [claim_json(c) for c in direct],
+            "paths": path_items, "sources": len(documents),
+            "independent_sources": len({source_key(r) for c in used for r in c.instances}),
+            "contradictions": disputes, "flags": _flags(used),
             "summary": _summary(a, b, direct, path_items, len(documents))}
+
+
+def _contradiction_json(item: Contradiction) -> dict:
+    return {"type": item.kind, "text": item.text, "one": [evidence_json(r) for r in item.one],
+            "other": [evidence_json(r) for r in item.other]}
 
 
 def _mediated(graph: Graph, a: str, b: str) -> list[Claim]:
@@ -338,7 +290,7 @@ def resolve_actor(store, name: str) -> Actor | None:
     return store.actor(known.id) if known else None
 
 
-def ask(store, question: str) -> dict:
+def ask(store, question: str, day: str | None = None) -> dict:
     """Answer a relationship question from a store, reading only the two actors' three-hop
     neighbourhood (the relations touching A, B and their neighbours) rather than the whole graph."""
     pair = parse_question(question)
@@ -356,4 +308,4 @@ def ask(store, question: str) -> dict:
         raise ValueError(f"{pair[0]!r} and {pair[1]!r} are the same actor ({a.name})")
     near = store.relations([a.id, b.id])
     neighbours = {m.actor.id for r in near for m in (r.subject, r.object, r.object2) if m is not None}
-    return answer(question, a, b, store.relations(sorted(neighbours | {a.id, b.id})))
+    return answer(question, a, b, store.relations(sorted(neighbours | {a.id, b.id})), day)

@@ -76,7 +76,9 @@ class Evidence:
 
 @dataclass(frozen=True)
 class Relation:
-    """One relation instance found in one document."""
+    """One relation instance found in one document. `source`, `published` and `url` are the
+    document's; `independent` names the independent source it counts under (a syndicated copy
+    counts under the story it copies), filled by the store."""
 
     doc: str
     subject: Mention
@@ -93,6 +95,8 @@ class Relation:
     doc_id: str | None = None
     source: str | None = None
     published: str | None = None
+    url: str | None = None
+    independent: str | None = None
     extra: dict = field(default_factory=dict, compare=False, hash=False)
 
 

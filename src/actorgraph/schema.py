@@ -11,6 +11,9 @@ class Base(DeclarativeBase):
 
 
 class DocumentRow(Base):
+    """A document; `root_id` is the earliest stored document it near-duplicates (itself if none),
+    `signature` its MinHash as JSON, so the duplicate index can be rebuilt."""
+
     __tablename__ = "documents"
     id: Mapped[str] = mapped_column(String(64), primary_key=True)
     name: Mapped[str] = mapped_column(String)
@@ -23,6 +26,8 @@ class DocumentRow(Base):
     path: Mapped[str | None] = mapped_column(String)
     text: Mapped[str] = mapped_column(Text)
     added_at: Mapped[str] = mapped_column(String)
+    root_id: Mapped[str | None] = mapped_column(String, index=True)
+    signature: Mapped[str | None] = mapped_column(Text)
 
 
 class ActorRow(Base):

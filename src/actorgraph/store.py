@@ -5,6 +5,7 @@ PostgreSQL both support) are used, so the same code can later run on PostgreSQL 
 """
 from __future__ import annotations
 
+import json
 import os
 from collections import Counter, defaultdict
 from datetime import datetime, timezone
@@ -13,11 +14,12 @@ from pathlib import Path
 from sqlalchemy import create_engine, delete, event, func, insert, or_, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from .models import Actor, Document, Evidence, Mention, Relation, TimeSpan
 from .names import normalize
 from .resolve import ActorIndex, Link, canonical_map, link_for, links_for_new_alias
+from .sources import DuplicateIndex, independent_key, signature
 from .schema import ActorBlockRow, ActorLinkRow, ActorRow, AliasRow, Base, DocumentRow, MentionRow, RelationRow
 
 DEFAULT_DB = "actorgraph.sqlite"
@@ -52,10 +54,20 @@ class Store:
         self._known: dict[str, set[str]] | None = None
         self._index: ActorIndex | None = None
         self._canonical: dict[str, str] | None = None
+        self._copies: DuplicateIndex | None = None
 
     def _forget(self) -> None:
         """Drop the caches: after a failed write they may hold what was rolled back."""
-        self._known = self._index = self._canonical = None
+        self._known = self._index = self._canonical = self._copies = None
+
+    def _duplicates(self, session: Session) -> DuplicateIndex:
+        """Near-duplicate index over every stored document, rebuilt in ingest order when first needed."""
+        if self._copies is None:
+            rows = session.execute(select(DocumentRow.id, DocumentRow.signature, DocumentRow.root_id)
+                                   .where(DocumentRow.signature.is_not(None))
+                                   .order_by(DocumentRow.added_at, DocumentRow.id))
+            self._copies = DuplicateIndex.from_signatures((i, json.loads(sig), root) for i, sig, root in rows)
+        return self._copies
 
     @classmethod
     def open(cls, db: str | None = None) -> "Store":
@@ -93,7 +105,9 @@ class Store:
             with Session(self.engine) as session, session.begin():
                 if session.get(DocumentRow, document.id) is not None:
                     return False
-                new = self._write(session, document, mentions, relations)
+                sig = signature(document.text)
+                root = self._duplicates(session).match(sig) or document.id
+                new = self._write(session, document, mentions, relations, root, sig)
                 self._resolve(session, mentions, relations)
         except IntegrityError:
             self._forget()
@@ -105,10 +119,12 @@ class Store:
             raise
         for actor_id, norms in new.items():
             self._known.setdefault(actor_id, set()).update(norms)
+        if self._copies is not None:
+            self._copies.add(document.id, sig)
         return True
 
-    def _write(self, session: Session, document: Document, mentions: list[Mention],
-               relations: list[Relation]) -> dict[str, set[str]]:
+    def _write(self, session: Session, document: Document, mentions: list[Mention], relations: list[Relation],
+               root: str, sig: list[int]) -> dict[str, set[str]]:
         """Insert the rows in bulk; returns the actors and aliases added, for the cache after commit."""
         known = self._known_aliases(session)
         actors: dict[str, Actor] = {}
@@ -127,7 +143,8 @@ class Store:
         session.execute(insert(DocumentRow.__table__).values(
             id=document.id, name=document.name, title=document.title, url=document.url, source=document.source,
             author=document.author, published=document.published, language=document.language,
-            path=document.path, text=document.text, added_at=datetime.now(timezone.utc).isoformat()))
+            path=document.path, text=document.text, added_at=datetime.now(timezone.utc).isoformat(),
+            root_id=root, signature=json.dumps(sig)))
         if new_actors:
             session.execute(self._insert_new(ActorRow.__table__), new_actors)
         if aliases:
@@ -305,8 +322,11 @@ class Store:
 
     def relations(self, actor_ids: list[str] | None = None) -> list[Relation]:
         """Stored relations rebuilt as `Relation` values, in document then evidence order."""
-        query = (select(RelationRow, DocumentRow.name, DocumentRow.source, DocumentRow.published)
+        root = aliased(DocumentRow)
+        query = (select(RelationRow, DocumentRow.name, DocumentRow.source, DocumentRow.published, DocumentRow.url,
+                        DocumentRow.root_id, root.source)
                  .join(DocumentRow, DocumentRow.id == RelationRow.document_id)
+                 .outerjoin(root, root.id == DocumentRow.root_id)
                  .order_by(DocumentRow.name, DocumentRow.id, RelationRow.evidence_start, RelationRow.id))
         with Session(self.engine) as session:
             if actor_ids is not None:
@@ -316,10 +336,11 @@ class Store:
             rows = session.execute(query).all()
             wanted = {i for row, *_ in rows for i in (row.subject_id, row.object_id, row.object2_id) if i}
             actors = self._actors_by_id(session, wanted if actor_ids is not None else None)
-        return [self._relation(row, name, source, published, actors) for row, name, source, published in rows]
+        return [self._relation(row, actors, *document) for row, *document in rows]
 
     @staticmethod
-    def _relation(row: RelationRow, name: str, source, published, actors: dict[str, Actor]) -> Relation:
+    def _relation(row: RelationRow, actors: dict[str, Actor], name: str, source, published, url, root_id,
+                  root_source) -> Relation:
         def mention(prefix: str) -> Mention | None:
             actor_id = getattr(row, f"{prefix}_id")
             if actor_id is None:
@@ -333,7 +354,8 @@ class Store:
             modality=row.modality, evidence=Evidence(row.evidence_text, row.evidence_start, row.evidence_end),
             object2=mention("object2"), kind=row.kind, attributed_to=row.attributed_to,
             time=None if time == TimeSpan() else time, extractor=row.extractor, confidence=row.confidence,
-            doc_id=row.document_id, source=source, published=published)
+            doc_id=row.document_id, source=source, published=published, url=url,
+            independent=independent_key(source, row.document_id, root_id or row.document_id, root_source))
 
     def documents(self) -> list[dict]:
         query = (select(DocumentRow.id, DocumentRow.name, DocumentRow.title, DocumentRow.source,
