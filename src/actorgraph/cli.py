@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import re
 import sys
 from importlib import resources
 from pathlib import Path
@@ -14,17 +15,19 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from . import answer as answering
+from .fuse import claims_of, timeline as fused_timeline, validity
 from .models import relation_json
 from .nlp import PipelineMissing
 from .pipeline import extract_all, ingest as run_ingest, read_all
-from .store import Store
+from .store import SchemaMismatch, Store
 
 app = typer.Typer(help="Evidence-graded knowledge graphs of armed-conflict actors, built offline from text.",
-                  no_args_is_help=True, add_completion=False)
+                  no_args_is_help=True, add_completion=False, pretty_exceptions_show_locals=False)
 out = Console()
 err = Console(stderr=True)
 
 DB_HELP = "Database: a SQLite file path or a SQLAlchemy URL (default: $ACTORGRAPH_DB or ./actorgraph.sqlite)."
+DATE = re.compile(r"\d{4}(-\d{2}(-\d{2})?)?")
 DEMO_QUESTION = "What is the relationship between the RSF and the United Arab Emirates?"
 
 
@@ -98,11 +101,16 @@ def extract(files: list[Path] = typer.Argument(..., help="Files or folders to re
 @app.command()
 def ask(question: str = typer.Argument(..., help='e.g. "What is the relationship between A and B?"'),
         db: Optional[str] = typer.Option(None, "--db", help=DB_HELP),
-        format: str = typer.Option("text", "--format", help="text or json.")) -> None:
+        format: str = typer.Option("text", "--format", help="text or json."),
+        as_of: Optional[str] = typer.Option(None, "--as-of", help="Answer for a date (YYYY, YYYY-MM or YYYY-MM-DD).")
+        ) -> None:
     """Answer "What is the relationship between A and B?" with direct relations, paths and evidence."""
+    if as_of and not DATE.fullmatch(as_of):
+        _fail(f"--as-of must be YYYY, YYYY-MM or YYYY-MM-DD, not {as_of!r}")
+        raise typer.Exit(2)
     store = Store.open(db)
     try:
-        result = answering.ask(store, question)
+        result = answering.ask(store, question, as_of)
     except ValueError as exc:
         _fail(str(exc))
         raise typer.Exit(1)
@@ -194,6 +202,24 @@ def merges(db: Optional[str] = typer.Option(None, "--db", help=DB_HELP)) -> None
     out.print(table)
 
 
+@app.command()
+def timeline(actor: str = typer.Argument(..., help="A name or alias."),
+             other: Optional[str] = typer.Argument(None, help="A second actor: only their shared history."),
+             db: Optional[str] = typer.Option(None, "--db", help=DB_HELP)) -> None:
+    """An actor's relations (or a pair's) in the order they held, with source, modality and grade."""
+    store = Store.open(db)
+    actors = [_named(store, actor)] + ([_named(store, other)] if other else [])
+    relations = store.relations([a.id for a in actors])
+    store.close()
+    grades = {id(r): c.grade for c in claims_of(relations) for r in c.instances}
+    table = Table("from", "to", "subject", "predicate", "object", "modality", "grade", "source", "evidence")
+    for r in fused_timeline(relations, {a.id for a in actors}):
+        valid_from, valid_to = validity(r)
+        _row(table, valid_from or "?", valid_to or "", r.subject.actor.name, r.predicate, r.object.actor.name,
+             r.modality, grades[id(r)], r.source or r.doc, r.evidence.text[:90])
+    out.print(table)
+
+
 def demo_corpus() -> Path:
     return Path(str(resources.files("actorgraph").joinpath("data", "demo")))
 
@@ -277,6 +303,6 @@ def evaluate_command(
 def main() -> None:
     try:
         app()
-    except PipelineMissing as exc:
+    except (PipelineMissing, SchemaMismatch) as exc:
         _fail(str(exc))
         raise SystemExit(1)

@@ -43,9 +43,18 @@ class Claim:
     def ends(self) -> tuple[str, ...]:
         return tuple(a.id for a in (self.subject, self.object, self.object2) if a is not None)
 
+    @cached_property
+    def _sources_by_modality(self) -> dict[str, set[str]]:
+        found: dict[str, set[str]] = defaultdict(set)
+        for r in self.instances:
+            found[r.modality].add(source_key(r))
+        return found
+
     def count(self, *modalities: str) -> int:
         """Independent sources whose instances carry these modalities."""
-        return len({source_key(r) for r in self.instances if r.modality in modalities})
+        if len(modalities) == 1:
+            return len(self._sources_by_modality.get(modalities[0], ()))
+        return len(set().union(*(self._sources_by_modality.get(m, set()) for m in modalities)))
 
     @cached_property
     def corroboration(self) -> dict[str, int]:
@@ -175,3 +184,13 @@ def _overlap(x: Relation, y: Relation) -> bool:
         return xs == ys
     xe, ye = xe or xs[:7], ye or ys[:7]
     return _earliest(xs[:7]) <= _latest(ye) and _earliest(ys[:7]) <= _latest(xe)
+
+
+def timeline(relations: list[Relation], ids: set[str] | None = None) -> list[Relation]:
+    """Relations in the order they held (undated ones last), optionally only those linking `ids`
+    to each other (a pair's shared history)."""
+    if ids and len(ids) > 1:
+        relations = [r for r in relations
+                     if len({m.actor.id for m in (r.subject, r.object, r.object2) if m} & ids) >= 2]
+    return sorted(relations, key=lambda r: (_earliest(validity(r)[0] or "9999"), r.published or "", r.doc,
+                                            r.evidence.start))

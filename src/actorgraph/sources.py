@@ -9,7 +9,7 @@ import os
 import re
 import unicodedata
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -80,9 +80,16 @@ class Registry:
     by_domain: dict[str, str]
     credibility: CredibilityRules
     duplicates: DuplicateRules
+    seen: dict = field(default_factory=dict, compare=False, repr=False)
 
     def profile(self, source: str | None, url: str | None = None) -> SourceProfile | None:
-        """The outlet named `source` (name, alias or bare host), else the one owning `url`'s host."""
+        """The outlet named `source` (name, alias or bare host), else the one owning `url`'s host;
+        remembered, since an answer asks about the same few outlets thousands of times."""
+        if (source, url) not in self.seen:
+            self.seen[(source, url)] = self._lookup(source, url)
+        return self.seen[(source, url)]
+
+    def _lookup(self, source: str | None, url: str | None) -> SourceProfile | None:
         key = self.by_name.get(normalize(source)) if source else None
         if key is None and source and _HOST_LIKE.match(source.strip().lower()):
             key = self._by_host(source)

@@ -11,7 +11,7 @@ from collections import Counter, defaultdict
 from datetime import datetime, timezone
 from pathlib import Path
 
-from sqlalchemy import create_engine, delete, event, func, insert, or_, select
+from sqlalchemy import create_engine, delete, event, func, insert, inspect, or_, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, aliased
@@ -46,6 +46,26 @@ def _mention_columns(prefix: str, m: Mention | None) -> dict:
             f"{prefix}_end": m and m.end, f"{prefix}_via": m and m.via}
 
 
+def _chunks(items: list, size: int = 900) -> list[list]:
+    """Lists short enough for one SQL IN clause on every backend."""
+    return [items[i:i + size] for i in range(0, len(items), size)] or [[]]
+
+
+class SchemaMismatch(RuntimeError):
+    """The database was made by another version of actorgraph."""
+
+
+def _check_schema(engine) -> None:
+    """Fail with one clear line, not a query error later, when a table lacks a column we need."""
+    found = inspect(engine)
+    for table in Base.metadata.sorted_tables:
+        missing = {c.name for c in table.columns} - {c["name"] for c in found.get_columns(table.name)}
+        if missing:
+            raise SchemaMismatch(f"{engine.url.render_as_string(hide_password=True)} was made by another version of "
+                                 f"actorgraph (table {table.name} lacks {', '.join(sorted(missing))}); "
+                                 "ingest into a new database")
+
+
 class Store:
     """One database. Caches which actors and aliases exist so ingest inserts only what is new."""
 
@@ -77,6 +97,7 @@ class Store:
                 Path(engine.url.database).parent.mkdir(parents=True, exist_ok=True)
             event.listen(engine, "connect", _sqlite_pragmas)
         Base.metadata.create_all(engine)
+        _check_schema(engine)
         return cls(engine)
 
     def close(self) -> None:
@@ -320,27 +341,67 @@ class Store:
                   for i, n, t in rows if i not in merged]
         return sorted(result, key=lambda a: (-a["relations"], -a["mentions"], a["name"], a["id"]))
 
-    def relations(self, actor_ids: list[str] | None = None) -> list[Relation]:
-        """Stored relations rebuilt as `Relation` values, in document then evidence order."""
+    def relations(self, actor_ids: list[str] | None = None, ids: list[int] | None = None) -> list[Relation]:
+        """Stored relations rebuilt as `Relation` values, in document then evidence order: all,
+        those touching `actor_ids`, or those with the given relation `ids`."""
         root = aliased(DocumentRow)
-        query = (select(RelationRow, DocumentRow.name, DocumentRow.source, DocumentRow.published, DocumentRow.url,
-                        DocumentRow.root_id, root.source)
+        query = (select(*RelationRow.__table__.columns, DocumentRow.name.label("doc_name"),
+                        DocumentRow.source.label("doc_source"), DocumentRow.published.label("doc_published"),
+                        DocumentRow.url.label("doc_url"), DocumentRow.root_id.label("root_id"),
+                        root.source.label("root_source"))
                  .join(DocumentRow, DocumentRow.id == RelationRow.document_id)
                  .outerjoin(root, root.id == DocumentRow.root_id)
                  .order_by(DocumentRow.name, DocumentRow.id, RelationRow.evidence_start, RelationRow.id))
         with Session(self.engine) as session:
             if actor_ids is not None:
-                ids = sorted(self._members(session, actor_ids))
-                query = query.where(or_(RelationRow.subject_id.in_(ids), RelationRow.object_id.in_(ids),
-                                        RelationRow.object2_id.in_(ids)))
-            rows = session.execute(query).all()
-            wanted = {i for row, *_ in rows for i in (row.subject_id, row.object_id, row.object2_id) if i}
-            actors = self._actors_by_id(session, wanted if actor_ids is not None else None)
-        return [self._relation(row, actors, *document) for row, *document in rows]
+                members = sorted(self._members(session, actor_ids))
+                query = query.where(or_(RelationRow.subject_id.in_(members), RelationRow.object_id.in_(members),
+                                        RelationRow.object2_id.in_(members)))
+            if ids is not None:
+                rows = [row for chunk in _chunks(sorted(ids)) for row in session.execute(
+                    query.where(RelationRow.id.in_(chunk))).all()]
+            else:
+                rows = session.execute(query).all()
+            wanted = {i for row in rows for i in (row.subject_id, row.object_id, row.object2_id) if i}
+            actors = self._actors_by_id(session, wanted if actor_ids is not None or ids is not None else None)
+        return [self._relation(row, actors) for row in rows]
+
+    def edges(self, actor_ids, others=None) -> list[tuple]:
+        """Light rows (id, subject, object, object2, predicate, modality, confidence, document) for
+        the relations touching `actor_ids`, or with `others` those linking the two sets; ids are
+        canonical. `ask` ranks paths on these before it loads any evidence."""
+        columns = (RelationRow.id, RelationRow.subject_id, RelationRow.object_id, RelationRow.object2_id,
+                   RelationRow.predicate, RelationRow.modality, RelationRow.confidence, RelationRow.document_id)
+        with Session(self.engine) as session:
+            canonical = self._canonical_ids(session)
+            ids = sorted(self._members(session, actor_ids))
+            rows = []
+            if others is None:
+                for chunk in _chunks(ids):
+                    rows += session.execute(select(*columns).where(or_(
+                        RelationRow.subject_id.in_(chunk), RelationRow.object_id.in_(chunk),
+                        RelationRow.object2_id.in_(chunk)))).all()
+            else:
+                other_ids = sorted(self._members(session, others))
+                for one in _chunks(ids):
+                    for two in _chunks(other_ids):
+                        rows += session.execute(select(*columns).where(or_(
+                            RelationRow.subject_id.in_(one) & RelationRow.object_id.in_(two),
+                            RelationRow.subject_id.in_(two) & RelationRow.object_id.in_(one)))).all()
+        unique = {row[0]: row for row in rows}
+        return [(i, canonical.get(s, s), canonical.get(o, o), o2 and canonical.get(o2, o2), *rest)
+                for i, s, o, o2, *rest in unique.values()]
+
+    def actor_types(self, actor_ids) -> dict[str, str]:
+        with Session(self.engine) as session:
+            canonical = self._canonical_ids(session)
+            ids = sorted({canonical.get(i, i) for i in actor_ids})
+            return {i: t for chunk in _chunks(ids)
+                    for i, t in session.execute(select(ActorRow.id, ActorRow.type).where(ActorRow.id.in_(chunk)))}
 
     @staticmethod
-    def _relation(row: RelationRow, actors: dict[str, Actor], name: str, source, published, url, root_id,
-                  root_source) -> Relation:
+    def _relation(row, actors: dict[str, Actor]) -> Relation:
+        """A relation from a row of the relations table joined to its document and that one's root."""
         def mention(prefix: str) -> Mention | None:
             actor_id = getattr(row, f"{prefix}_id")
             if actor_id is None:
@@ -350,12 +411,13 @@ class Store:
 
         time = TimeSpan(row.time_start, row.time_end, row.time_text, row.time_value)
         return Relation(
-            doc=name, subject=mention("subject"), predicate=row.predicate, object=mention("object"),
+            doc=row.doc_name, subject=mention("subject"), predicate=row.predicate, object=mention("object"),
             modality=row.modality, evidence=Evidence(row.evidence_text, row.evidence_start, row.evidence_end),
             object2=mention("object2"), kind=row.kind, attributed_to=row.attributed_to,
             time=None if time == TimeSpan() else time, extractor=row.extractor, confidence=row.confidence,
-            doc_id=row.document_id, source=source, published=published, url=url,
-            independent=independent_key(source, row.document_id, root_id or row.document_id, root_source))
+            doc_id=row.document_id, source=row.doc_source, published=row.doc_published, url=row.doc_url,
+            independent=independent_key(row.doc_source, row.document_id, row.root_id or row.document_id,
+                                        row.root_source))
 
     def documents(self) -> list[dict]:
         query = (select(DocumentRow.id, DocumentRow.name, DocumentRow.title, DocumentRow.source,

@@ -1,0 +1,136 @@
+"""Results as files: latest.json (everything), latest.md (tables) and latest.png (two plots), with a
+description of the machine, since every figure here depends on it."""
+from __future__ import annotations
+
+import json
+import os
+import platform
+import sqlite3
+import subprocess
+from datetime import datetime, timezone
+from importlib import metadata
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+
+TARGETS = {"c_over_a": 0.8, "peak_rss_mb_at_100k_docs": 2048, "p95_ms_at_1M_relations": 100}
+
+
+def _cpu_model() -> str:
+    for line in Path("/proc/cpuinfo").read_text().splitlines():
+        if line.startswith("model name"):
+            return line.split(":", 1)[1].strip()
+    return platform.processor() or "unknown"
+
+
+def _ram_gb() -> float:
+    for line in Path("/proc/meminfo").read_text().splitlines():
+        if line.startswith("MemTotal:"):
+            return round(int(line.split()[1]) / 2**20, 1)
+    return 0.0
+
+
+def _version(package: str) -> str | None:
+    try:
+        return metadata.version(package)
+    except metadata.PackageNotFoundError:
+        return None
+
+
+def _git_commit(root: Path) -> str | None:
+    try:
+        out = subprocess.run(["git", "-C", str(root), "describe", "--always", "--dirty"], capture_output=True,
+                             text=True, timeout=10)
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    return out.stdout.strip() or None
+
+
+def machine() -> dict:
+    from actorgraph import nlp
+
+    meta = nlp.load().meta
+    return {"date": datetime.now(timezone.utc).isoformat(timespec="seconds"), "cpu": _cpu_model(),
+            "cores": os.cpu_count(), "ram_gb": _ram_gb(), "python": platform.python_version(),
+            "platform": platform.platform(), "spacy": _version("spacy"),
+            "pipeline": f"{nlp.PIPELINE} {meta.get('version')}", "batch_size": nlp.BATCH_SIZE,
+            "sqlalchemy": _version("sqlalchemy"), "sqlite": sqlite3.sqlite_version,
+            "actorgraph": _version("actorgraph"), "git": _git_commit(Path(__file__).parent.parent)}
+
+
+def _table(header: list[str], rows: list[list]) -> str:
+    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    lines += ["| " + " | ".join(str(c) for c in row) + " |" for row in rows]
+    return "\n".join(lines)
+
+
+def markdown(results: dict) -> str:
+    m, t = results["machine"], results["throughput"]
+    rate = t["chars_per_second"]
+    parts = [f"# actorgraph benchmarks ({results['mode']} run)", "",
+             f"{m['date']} on {m['cpu']}, {m['cores']} cores, {m['ram_gb']} GB RAM; Python {m['python']}, "
+             f"spaCy {m['spacy']}, pipeline {m['pipeline']} (batch {m['batch_size']}), SQLAlchemy "
+             f"{m['sqlalchemy']}, SQLite {m['sqlite']}, actorgraph {m['actorgraph']} ({m['git']}). "
+             f"Total wall time {results['wall_seconds']:.0f} s.", "",
+             f"## Ingest throughput ({t['docs']:,} documents, {t['chars']:,} characters, "
+             f"{t['relations_stored']:,} relations)", "",
+             _table(["stage", "seconds", "chars/s", "vs bare spaCy"], [
+                 ["(a) bare `nlp.pipe`", f"{t['seconds']['a_nlp_pipe']:.1f}", f"{rate['a_nlp_pipe']:,.0f}", "1.00"],
+                 ["(b) `extract_all`", f"{t['seconds']['b_extract']:.1f}", f"{rate['b_extract']:,.0f}",
+                  f"{t['b_over_a']:.2f}"],
+                 ["(c) `ingest` to SQLite", f"{t['seconds']['c_ingest']:.1f}", f"{rate['c_ingest']:,.0f}",
+                  f"{t['c_over_a']:.2f} (target >= {TARGETS['c_over_a']})"]]), "",
+             "Where the time goes (seconds): " + ", ".join(f"{k} {v:.1f}" for k, v in t["stage_seconds"].items())
+             + f" (nlp = a, extract = b - a, store = b's output written on its own); slowest stage: "
+             f"**{results['slowest_stage']}** (profile: `profile-ingest.txt`).", "",
+             "## Scaling (each size ingested in a fresh process)", "",
+             _table(["documents", "ingest s", "docs/s", "chars/s", "relations", "peak RSS MiB", "DB MiB"], [
+                 [f"{s['docs']:,}", f"{s['seconds']:.1f}", f"{s['docs_per_second']:.1f}",
+                  f"{s['chars_per_second']:,.0f}", f"{s['relations']:,}", f"{s['peak_rss_mb']:.0f}",
+                  f"{s['db_mb']:.0f}"] for s in results["scaling"]]), "",
+             "## Question latency (`ask`, random actor pairs)", "",
+             _table(["relations", "actors", "build s", "asked", "p50 ms", "p95 ms", "max ms"], [
+                 [f"{g['relations']:,}", f"{g['actors']:,}", f"{g['build_seconds']:.1f}",
+                  f"{g['asked']}/{g['planned']}" + (" (time budget hit)" if g["stopped_early"] else ""),
+                  f"{g['p50_ms']:.0f}", f"{g['p95_ms']:.0f}", f"{g['max_ms']:.0f}"] for g in results["latency"]]),
+             "", f"Target: p95 < {TARGETS['p95_ms_at_1M_relations']} ms at 1M relations."]
+    return "\n".join(parts) + "\n"
+
+
+def plot(results: dict, out: Path) -> None:
+    fig, (left, right) = plt.subplots(1, 2, figsize=(11, 4.2))
+    scaling = results["scaling"]
+    docs = [s["docs"] for s in scaling]
+    left.plot(docs, [s["chars_per_second"] / 1000 for s in scaling], "o-", label="ingest (c)")
+    left.axhline(results["throughput"]["chars_per_second"]["a_nlp_pipe"] / 1000, ls="--", c="grey",
+                 label="bare nlp.pipe (a)")
+    left.set(xscale="log", xlabel="documents ingested", ylabel="thousand chars / s",
+             title="Ingest throughput vs size (flat = linear time)")
+    left.set_ylim(bottom=0)
+    rss = left.twinx()
+    rss.plot(docs, [s["peak_rss_mb"] for s in scaling], "s:", c="tab:red", label="peak RSS")
+    rss.set_ylabel("peak RSS (MiB)", color="tab:red")
+    rss.set_ylim(bottom=0)
+    handles = left.get_legend_handles_labels()[0] + rss.get_legend_handles_labels()[0]
+    left.legend(handles=handles, loc="lower left")
+    graphs = results["latency"]
+    sizes = [g["relations"] for g in graphs]
+    right.plot(sizes, [g["p50_ms"] for g in graphs], "o-", label="p50")
+    right.plot(sizes, [g["p95_ms"] for g in graphs], "s-", label="p95")
+    right.axhline(TARGETS["p95_ms_at_1M_relations"], ls="--", c="grey", label="p95 target")
+    right.set(xscale="log", yscale="log", xlabel="relations in the store", ylabel="ms per ask",
+              title="ask latency vs graph size")
+    right.legend()
+    fig.tight_layout()
+    fig.savefig(out, dpi=120)
+    plt.close(fig)
+
+
+def write(results: dict, out_dir: Path, prefix: str = "latest") -> None:
+    out_dir.mkdir(parents=True, exist_ok=True)
+    (out_dir / f"{prefix}.json").write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
+    (out_dir / f"{prefix}.md").write_text(markdown(results), encoding="utf-8")
+    plot(results, out_dir / f"{prefix}.png")
