@@ -16,6 +16,7 @@ from itertools import islice
 
 from .fuse import MODALITY_WEIGHT, Claim, Contradiction, as_of, claims_of, contradictions, source_key, validity
 from .lexicon import gazetteer, package_yaml
+from .rhetoric import rhetoric
 from .sources import registry
 from .models import Actor, Relation
 
@@ -152,6 +153,7 @@ def evidence_json(relation: Relation, claim_grade: str | None = None) -> dict:
             "end": relation.evidence.end, "modality": relation.modality, "source": relation.source,
             "published": relation.published, "attributed_to": relation.attributed_to,
             "reliability": registry().reliability(relation.source, relation.url), "grade": claim_grade,
+            "rhetoric": relation.rhetoric,
             "time": None if time is None else {"start": time.start, "end": time.end, "text": time.text},
             "valid_from": valid_from, "valid_to": valid_to}
 
@@ -161,7 +163,8 @@ def claim_json(claim: Claim) -> dict:
             "object2": claim.object2.name if claim.object2 else None, "kind": claim.kind,
             "modality": claim.modality, "sources": claim.count(*MODALITY_WEIGHT),
             "corroboration": claim.corroboration, "credibility": claim.credibility, "grade": claim.grade,
-            "contradicted": claim.contradicted, "clause": clause(claim), "evidence_total": len(claim.instances),
+            "contradicted": claim.contradicted, "rhetoric": claim.rhetoric, "clause": clause(claim),
+            "evidence_total": len(claim.instances),
             "evidence": [evidence_json(r, claim.grade) for r in _firmest(claim.instances)[:MAX_EVIDENCE]]}
 
 
@@ -183,6 +186,10 @@ def _flags(claims: list[Claim]) -> list[dict]:
                 kinds.append((modality, f"{modality}: {clause(claim)}"))
         if claim.count(*MODALITY_WEIGHT) == 1:
             kinds.append(("uncorroborated", f"uncorroborated: {clause(claim)} rests on a single source"))
+        for technique in claim.rhetoric:
+            label = rhetoric().techniques[technique].label.lower()
+            kinds.append((technique, f"{label}: {clause(claim)} is said only inside a {label}, "
+                                     "not counted as evidence"))
         for kind, text in kinds:
             if (kind, text) not in seen:
                 seen.add((kind, text))

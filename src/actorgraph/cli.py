@@ -15,9 +15,10 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from . import answer as answering
-from .fuse import claims_of, timeline as fused_timeline, validity
+from .fuse import claims_of, confirmed_by_others, timeline as fused_timeline, validity
 from .models import relation_json
-from .nlp import PipelineMissing
+from .nlp import PipelineMissing, parse
+from .profile import attention as source_attention, profile_of, render_profile
 from .pipeline import extract_all, ingest as run_ingest, read_all
 from .store import SchemaMismatch, Store
 
@@ -217,6 +218,63 @@ def timeline(actor: str = typer.Argument(..., help="A name or alias."),
         valid_from, valid_to = validity(r)
         _row(table, valid_from or "?", valid_to or "", r.subject.actor.name, r.predicate, r.object.actor.name,
              r.modality, grades[id(r)], r.source or r.doc, r.evidence.text[:90])
+    out.print(table)
+
+
+@app.command()
+def profile(doc: str = typer.Argument(..., help="A file, or a stored document's name, title or id."),
+            db: Optional[str] = typer.Option(None, "--db", help=DB_HELP),
+            format: str = typer.Option("text", "--format", help="text or json.")) -> None:
+    """Critical reading of one document: genre, how firmly it claims, rhetoric, sources, labels put on
+    actors, probable misspellings, and territorial claims no other stored source confirms."""
+    store = Store.open(db)
+    if Path(doc).is_file():
+        documents, errors = read_all([doc])
+        if errors:
+            store.close()
+            _fail(str(errors[0]))
+            raise typer.Exit(1)
+        document = documents[0]
+    else:
+        document = store.document(doc)
+        if document is None:
+            store.close()
+            _fail(f"no file or stored document called {doc!r}")
+            raise typer.Exit(1)
+    parsed = next(parse([document.text]))
+    result = profile_of(document, parsed, lambda r: confirmed_by_others(store.relations([r.subject.actor.id]), r))
+    store.close()
+    if format == "json":
+        sys.stdout.write(json.dumps(result, ensure_ascii=False, indent=2) + "\n")
+    else:
+        out.print(render_profile(result), highlight=False, markup=False)
+
+
+@app.command()
+def attention(source: str = typer.Argument(..., help="An outlet, as documents name it (any case)."),
+              by: str = typer.Option("week", "--by", help="day, week, month or all."),
+              db: Optional[str] = typer.Option(None, "--db", help=DB_HELP),
+              format: str = typer.Option("table", "--format", help="table or json.")) -> None:
+    """What an outlet writes about: per time window, the share of its documents and of its actor
+    mentions that go to each actor."""
+    if by not in {"day", "week", "month", "all"}:
+        _fail(f"--by must be day, week, month or all, not {by!r}")
+        raise typer.Exit(2)
+    store = Store.open(db)
+    documents = store.mentions_by_document(source)
+    store.close()
+    if not documents:
+        _fail(f"no stored documents from the source {source!r}")
+        raise typer.Exit(1)
+    rows = source_attention(documents, by)
+    if format == "json":
+        sys.stdout.write(json.dumps(rows, ensure_ascii=False, indent=2) + "\n")
+        return
+    table = Table("window", "actor", "documents", "share of documents", "mentions", "share of mentions",
+                  title=f"attention of {source}")
+    for row in rows:
+        _row(table, row["window"], row["actor"], f"{row['documents']}/{row['window_documents']}",
+             f"{row['documents_share']:.0%}", row["mentions"], f"{row['mentions_share']:.0%}")
     out.print(table)
 
 

@@ -4,7 +4,7 @@ patterns ("Russia's Wagner Group", "the Pakistan-based LeT", coalition member li
 keeps its sentence as evidence, its modality, time, extractor name and a confidence."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 
 from spacy.tokens import Doc, Token
 
@@ -16,6 +16,7 @@ from .mentions import TokenMention, find_mentions
 from .modality import modality_of, speaker_text
 from .models import Actor, Document, Evidence, Mention, Relation
 from .patterns import Candidate, structural_relations
+from .rhetoric import RhetoricSpan, excluded_from_evidence, find_spans
 from .timex import dateline, time_of
 
 NOT_PLACES = {"controls", "hosts"}
@@ -27,6 +28,7 @@ SUBJECT_NOT_PLACE = {"leads", "member_of", "cooperates_with", "supports", "endor
 class Extraction:
     mentions: list[Mention]
     relations: list[Relation]
+    spans: list[RhetoricSpan] = field(default_factory=list)
 
 
 def _types_ok(candidate: Candidate, subject_types=frozenset(), object_types=frozenset()) -> bool:
@@ -357,9 +359,15 @@ def _key(relation: Relation) -> tuple:
     return s, relation.predicate, o, o2, relation.evidence.start
 
 
+def token_mentions(parsed: Doc) -> list[TokenMention]:
+    """Every actor mention of a parsed document, anaphors resolved."""
+    return resolve_anaphora(parsed, find_mentions(parsed))
+
+
 def extract(document: Document, parsed: Doc) -> Extraction:
-    """Mentions and relations of one document from its parse (no I/O)."""
-    mentions = resolve_anaphora(parsed, find_mentions(parsed))
+    """Mentions, relations and rhetoric spans of one document from its parse (no I/O); a relation
+    whose evidence lies in a rhetorical question or a burden-shifting sentence is marked so."""
+    mentions = token_mentions(parsed)
     actors = _with_doc_aliases(mentions)
     anchor = document.published or dateline(document.text)
     args = Arguments(mentions)
@@ -369,7 +377,13 @@ def extract(document: Document, parsed: Doc) -> Extraction:
         key = _key(relation)
         if key not in best or relation.confidence > best[key].confidence:
             best[key] = relation
-    relations = sorted(best.values(), key=lambda r: (r.evidence.start, r.subject.start))
+    spans = find_spans(parsed)
+    relations = [_marked(r, spans) for r in sorted(best.values(), key=lambda r: (r.evidence.start, r.subject.start))]
     plain = [Mention(actors[m.mention.actor.id], m.mention.text, m.mention.start, m.mention.end, m.mention.via)
              for m in mentions]
-    return Extraction(mentions=plain, relations=relations)
+    return Extraction(mentions=plain, relations=relations, spans=spans)
+
+
+def _marked(relation: Relation, spans: list[RhetoricSpan]) -> Relation:
+    span = excluded_from_evidence(spans, relation.evidence.start, relation.evidence.end)
+    return replace(relation, rhetoric=span.technique) if span else relation

@@ -16,7 +16,7 @@ from functools import cached_property
 
 from .lexicon import ontology
 from .models import Actor, Relation
-from .sources import credibility, grade, modality_counts, registry
+from .sources import credibility, grade, independent_key, modality_counts, registry
 
 MODALITY_WEIGHT = {"asserted": 1.0, "reported": 0.7, "hedged": 0.5, "conditional": 0.3, "question": 0.2,
                    "negated": 0.0}
@@ -26,7 +26,10 @@ RELIABILITY_WEIGHT = {"A": 1.0, "B": 0.95, "C": 0.85, "D": 0.7, "E": 0.5, "F": 0
 
 def source_key(relation: Relation) -> str:
     """The independent source behind an instance: its cluster's outlet, else its document."""
-    return relation.independent or relation.source or relation.doc_id or relation.doc
+    if relation.independent:
+        return relation.independent
+    doc = relation.doc_id or relation.doc
+    return independent_key(relation.source, doc, doc, relation.source)
 
 
 @dataclass(frozen=True)
@@ -44,9 +47,19 @@ class Claim:
         return tuple(a.id for a in (self.subject, self.object, self.object2) if a is not None)
 
     @cached_property
+    def counted(self) -> tuple[Relation, ...]:
+        """The instances that count as evidence: not inside a rhetorical question or a demand that
+        the accused disprove it."""
+        return tuple(r for r in self.instances if not r.rhetoric)
+
+    @property
+    def rhetoric(self) -> list[str]:
+        return sorted({r.rhetoric for r in self.instances if r.rhetoric})
+
+    @cached_property
     def _sources_by_modality(self) -> dict[str, set[str]]:
         found: dict[str, set[str]] = defaultdict(set)
-        for r in self.instances:
+        for r in self.counted:
             found[r.modality].add(source_key(r))
         return found
 
@@ -63,7 +76,7 @@ class Claim:
     @property
     def modality(self) -> str:
         """The firmest way any source commits to the claim."""
-        return max((r.modality for r in self.instances), key=lambda m: MODALITY_WEIGHT[m])
+        return max((r.modality for r in self.counted or self.instances), key=lambda m: MODALITY_WEIGHT[m])
 
     @property
     def contradicted(self) -> bool:
@@ -71,17 +84,17 @@ class Claim:
 
     @cached_property
     def credibility(self) -> int:
-        return credibility(**modality_counts((source_key(r), r.modality) for r in self.instances))
+        return credibility(**modality_counts((source_key(r), r.modality) for r in self.counted))
 
     @cached_property
     def grade(self) -> str:
-        asserting = [r for r in self.instances if r.modality in {"asserted", "reported"}] or list(self.instances)
+        asserting = [r for r in self.counted if r.modality in {"asserted", "reported"}] or list(self.instances)
         return grade([registry().reliability(r.source, r.url) for r in asserting], self.credibility)
 
     @cached_property
     def strength(self) -> float:
         """How much weight the claim can bear in a path: modality, grade and corroboration."""
-        best = max(MODALITY_WEIGHT[r.modality] * r.confidence for r in self.instances)
+        best = max((MODALITY_WEIGHT[r.modality] * r.confidence for r in self.counted), default=0.0)
         corroboration = min(1 + 0.2 * (self.count("asserted", "reported", "hedged") - 1), 2.0)
         graded = CREDIBILITY_WEIGHT[self.credibility] * RELIABILITY_WEIGHT[self.grade[0]]
         return best * corroboration * graded * (0.5 if self.contradicted else 1.0)
@@ -194,3 +207,12 @@ def timeline(relations: list[Relation], ids: set[str] | None = None) -> list[Rel
                      if len({m.actor.id for m in (r.subject, r.object, r.object2) if m} & ids) >= 2]
     return sorted(relations, key=lambda r: (_earliest(validity(r)[0] or "9999"), r.published or "", r.doc,
                                             r.evidence.start))
+
+
+def confirmed_by_others(candidates: list[Relation], relation: Relation) -> bool:
+    """Whether another independent source states the same relation (said or reported), e.g. a
+    claim of territorial control that an analyst would otherwise check against other sources."""
+    mine = source_key(relation)
+    return any(r.predicate == relation.predicate and r.subject.actor.id == relation.subject.actor.id
+               and r.object.actor.id == relation.object.actor.id and r.modality in {"asserted", "reported"}
+               and not r.rhetoric and source_key(r) != mine for r in candidates)

@@ -78,7 +78,9 @@ class Evidence:
 class Relation:
     """One relation instance found in one document. `source`, `published` and `url` are the
     document's; `independent` names the independent source it counts under (a syndicated copy
-    counts under the story it copies), filled by the store."""
+    counts under the story it copies), filled by the store. `rhetoric` names the technique (a
+    rhetorical question, burden shifting) whose span holds the evidence: such a relation is shown,
+    flagged, but is not counted as evidence."""
 
     doc: str
     subject: Mention
@@ -97,6 +99,7 @@ class Relation:
     published: str | None = None
     url: str | None = None
     independent: str | None = None
+    rhetoric: str | None = None
     extra: dict = field(default_factory=dict, compare=False, hash=False)
 
 
@@ -130,4 +133,5 @@ def relation_json(relation: Relation) -> dict:
                      "end": relation.evidence.end},
         "extractor": relation.extractor,
         "confidence": round(relation.confidence, 3),
+        "rhetoric": relation.rhetoric,
     }

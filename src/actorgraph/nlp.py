@@ -20,10 +20,15 @@ class PipelineMissing(RuntimeError):
 
 @Language.component("line_breaks")
 def line_breaks(doc: Doc) -> Doc:
-    """A line break ends a sentence: headlines, datelines and timeline entries stand alone."""
+    """A line break ends a sentence: headlines, datelines and timeline entries stand alone. The
+    line's second word is marked as no sentence start, or the parser cuts the first word off
+    into a sentence of its own after a headline ("Turkey | armed the SNA ...")."""
     for token in doc[:-1]:
         if "\n" in token.text or "\n" in token.whitespace_:
-            doc[token.i + 1].is_sent_start = True
+            first = doc[token.i + 1]
+            first.is_sent_start = True
+            if first.i + 1 < len(doc) and "\n" not in first.whitespace_ and not doc[first.i + 1].is_space:
+                doc[first.i + 1].is_sent_start = False
     return doc
 
 

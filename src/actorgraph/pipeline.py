@@ -60,7 +60,7 @@ def ingest(paths: Iterable[str], store: Store, *, metadata: dict | None = None, 
         on_total(len(fresh))
     for document, extraction in extract_all(fresh):
         try:
-            if store.add_document(document, extraction.mentions, extraction.relations):
+            if store.add_document(document, extraction.mentions, extraction.relations, extraction.spans):
                 report.added += 1
                 report.relations += len(extraction.relations)
             else:

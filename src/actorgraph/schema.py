@@ -80,6 +80,7 @@ class RelationRow(Base):
     evidence_end: Mapped[int] = mapped_column(Integer)
     extractor: Mapped[str] = mapped_column(String)
     confidence: Mapped[float] = mapped_column(Float)
+    rhetoric: Mapped[str | None] = mapped_column(String)
     subject_mention: Mapped[str] = mapped_column(String)
     subject_start: Mapped[int] = mapped_column(Integer)
     subject_end: Mapped[int] = mapped_column(Integer)
@@ -118,3 +119,17 @@ class ActorBlockRow(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     actor_id: Mapped[str] = mapped_column(ForeignKey("actors.id"), index=True)
     other_id: Mapped[str] = mapped_column(ForeignKey("actors.id"))
+
+
+class RhetoricSpanRow(Base):
+    """A persuasion or rhetoric technique found in a document, with character offsets."""
+
+    __tablename__ = "rhetoric_spans"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    document_id: Mapped[str] = mapped_column(ForeignKey("documents.id"), index=True)
+    technique: Mapped[str] = mapped_column(String, index=True)
+    start_char: Mapped[int] = mapped_column(Integer)
+    end_char: Mapped[int] = mapped_column(Integer)
+    text: Mapped[str] = mapped_column(Text)
+    confidence: Mapped[float] = mapped_column(Float)
+    cue: Mapped[str] = mapped_column(String)

@@ -20,7 +20,8 @@ from .models import Actor, Document, Evidence, Mention, Relation, TimeSpan
 from .names import normalize
 from .resolve import ActorIndex, Link, canonical_map, link_for, links_for_new_alias
 from .sources import DuplicateIndex, independent_key, signature
-from .schema import ActorBlockRow, ActorLinkRow, ActorRow, AliasRow, Base, DocumentRow, MentionRow, RelationRow
+from .schema import (ActorBlockRow, ActorLinkRow, ActorRow, AliasRow, Base, DocumentRow, MentionRow, RelationRow,
+                     RhetoricSpanRow)
 
 DEFAULT_DB = "actorgraph.sqlite"
 
@@ -120,7 +121,8 @@ class Store:
         with Session(self.engine) as session:
             return session.get(DocumentRow, doc_id) is not None
 
-    def add_document(self, document: Document, mentions: list[Mention], relations: list[Relation]) -> bool:
+    def add_document(self, document: Document, mentions: list[Mention], relations: list[Relation],
+                     spans: list = ()) -> bool:
         """Store one document with everything found in it, all or nothing; False if already stored."""
         try:
             with Session(self.engine) as session, session.begin():
@@ -129,6 +131,11 @@ class Store:
                 sig = signature(document.text)
                 root = self._duplicates(session).match(sig) or document.id
                 new = self._write(session, document, mentions, relations, root, sig)
+                if spans:
+                    session.execute(insert(RhetoricSpanRow.__table__), [
+                        {"document_id": document.id, "technique": x.technique, "start_char": x.start,
+                         "end_char": x.end, "text": x.text, "confidence": x.confidence, "cue": x.cue}
+                        for x in spans])
                 self._resolve(session, mentions, relations)
         except IntegrityError:
             self._forget()
@@ -269,7 +276,7 @@ class Store:
                 "attributed_to": r.attributed_to, "time_start": time.start, "time_end": time.end,
                 "time_text": time.text, "time_value": time.value, "evidence_text": r.evidence.text,
                 "evidence_start": r.evidence.start, "evidence_end": r.evidence.end, "extractor": r.extractor,
-                "confidence": r.confidence, **_mention_columns("subject", r.subject),
+                "confidence": r.confidence, "rhetoric": r.rhetoric, **_mention_columns("subject", r.subject),
                 **_mention_columns("object", r.object), **_mention_columns("object2", r.object2)}
 
     def _actors_by_id(self, session: Session, ids: set[str] | None = None) -> dict[str, Actor]:
@@ -415,9 +422,38 @@ class Store:
             modality=row.modality, evidence=Evidence(row.evidence_text, row.evidence_start, row.evidence_end),
             object2=mention("object2"), kind=row.kind, attributed_to=row.attributed_to,
             time=None if time == TimeSpan() else time, extractor=row.extractor, confidence=row.confidence,
+            rhetoric=row.rhetoric,
             doc_id=row.document_id, source=row.doc_source, published=row.doc_published, url=row.doc_url,
             independent=independent_key(row.doc_source, row.document_id, row.root_id or row.document_id,
                                         row.root_source))
+
+    def document(self, key: str) -> Document | None:
+        """A stored document by id, id prefix (8+ characters), name or title."""
+        with Session(self.engine) as session:
+            row = session.get(DocumentRow, key) or session.scalars(select(DocumentRow).where(or_(
+                DocumentRow.name == key, DocumentRow.title == key,
+                DocumentRow.id.startswith(key) if len(key) >= 8 else False)).order_by(DocumentRow.added_at)).first()
+            if row is None:
+                return None
+            return Document(text=row.text, name=row.name, title=row.title, url=row.url, source=row.source,
+                            author=row.author, published=row.published, language=row.language, path=row.path)
+
+    def mentions_by_document(self, source: str | None = None) -> list[dict]:
+        """For source attention: each document's outlet, date and the canonical actor names it
+        mentions (one per mention); only the outlet `source` (any case) when given."""
+        query = (select(DocumentRow.id, DocumentRow.source, DocumentRow.published, MentionRow.actor_id)
+                 .outerjoin(MentionRow, MentionRow.document_id == DocumentRow.id))
+        if source is not None:
+            query = query.where(func.lower(DocumentRow.source) == source.lower())
+        with Session(self.engine) as session:
+            rows = session.execute(query.order_by(DocumentRow.published, DocumentRow.id)).all()
+            actors = self._actors_by_id(session, {a for *_, a in rows if a})
+        found: dict[str, dict] = {}
+        for doc_id, outlet, published, actor_id in rows:
+            item = found.setdefault(doc_id, {"source": outlet, "published": published, "mentions": []})
+            if actor_id in actors:
+                item["mentions"].append(actors[actor_id].name)
+        return list(found.values())
 
     def documents(self) -> list[dict]:
         query = (select(DocumentRow.id, DocumentRow.name, DocumentRow.title, DocumentRow.source,
