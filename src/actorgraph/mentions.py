@@ -12,7 +12,7 @@ from spacy.util import filter_spans
 
 from .lexicon import Gazetteer, cues, gazetteer
 from .models import Actor, Mention
-from .names import normalize, slug
+from .names import slug
 
 TITLE_NOUNS = {"minister", "spokesman", "spokesperson", "president", "chief", "commander", "leader",
                "secretary", "envoy", "ambassador", "general", "official", "governor"}
