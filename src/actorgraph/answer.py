@@ -280,6 +280,8 @@ def render_text(result: dict) -> str:
         lines.append(f"Path {i}: {' -> '.join(path['nodes'])}  ({path['reason']})")
         for claim in path["edges"]:
             lines.extend(_claim_lines(claim, "    "))
+    for dispute in result["contradictions"]:
+        lines.append(f"Contradiction ({dispute['type']}): {dispute['text']}")
     if result["flags"]:
         lines.append("Flags:")
         lines.extend(f"  [{f['type']}] {f['text']}" for f in result["flags"])
@@ -288,7 +290,7 @@ def render_text(result: dict) -> str:
 
 
 def _claim_lines(claim: dict, indent: str) -> list[str]:
-    lines = [f"{indent}{claim['clause']}  [{claim['modality']}, {claim['sources']} source(s)]"]
+    lines = [f"{indent}{claim['clause']}  [{claim['modality']}, {claim['sources']} source(s), grade {claim['grade']}]"]
     for item in claim["evidence"][:3]:
         quote = item["text"] if len(item["text"]) <= 160 else item["text"][:157] + "..."
         lines.append(f"{indent}  \"{quote}\" ({item['doc']}, {item['modality']})")
