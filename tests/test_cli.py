@@ -127,3 +127,25 @@ def test_text_that_looks_like_markup_prints_as_is(tmp_path):
     result = cli("extract", str(tmp_path / "m.txt"), "--format", "table", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     assert "[bold]citation" in result.stdout
+
+
+def test_corrections_timeline_profile_and_attention(ingested, corpus, tmp_path):
+    db = tmp_path / "copy.sqlite"
+    db.write_bytes(ingested[0].read_bytes())
+    merged = cli("merge", "Kivu Liberation Front", "Burundi", "--db", str(db), cwd=corpus)
+    assert merged.returncode == 0 and "merged burundi into x-kivu-liberation-front" in merged.stdout
+    assert "burundi" in cli("merges", "--db", str(db), cwd=corpus).stdout
+    assert cli("split", "burundi", "--db", str(db), cwd=corpus).returncode == 0
+    again = cli("split", "burundi", "--db", str(db), cwd=corpus)
+    assert again.returncode == 1 and "not merged" in again.stderr
+    history = cli("timeline", "KLF", "--db", str(db), cwd=corpus)
+    assert history.returncode == 0 and "2024-03" in history.stdout
+    profile = json.loads(cli("profile", str(corpus / "a.txt"), "--format", "json", "--db", str(db), cwd=corpus).stdout)
+    assert profile["genre"] in {"news", "analysis", "opinion", "statement"}
+    assert {c["object"] for c in profile["checkable_claims"]} == {"Walikale"}
+    attention = json.loads(cli("attention", "lakes monitor", "--format", "json", "--db", str(db), cwd=corpus).stdout)
+    assert {row["actor"] for row in attention} >= {"Uganda", "Kivu Liberation Front"}
+    missing = cli("attention", "Nobody", "--db", str(db), cwd=corpus)
+    assert missing.returncode == 1 and "no stored documents" in missing.stderr
+    bad_date = cli("ask", "How is Rwanda linked to Uganda?", "--as-of", "last year", "--db", str(db), cwd=corpus)
+    assert bad_date.returncode == 2 and "--as-of" in bad_date.stderr

@@ -166,30 +166,27 @@ def merge(keep: str = typer.Argument(..., help="The actor to keep (name, alias o
           other: str = typer.Argument(..., help="The actor that is the same (name, alias or id)."),
           db: Optional[str] = typer.Option(None, "--db", help=DB_HELP)) -> None:
     """Correct the graph: OTHER is the same actor as KEEP. Survives re-ingest; undo with `split`."""
-    store = Store.open(db)
-    try:
-        link = store.merge(_named(store, keep).id, _named(store, other).id)
-    except ValueError as exc:
-        _fail(str(exc))
-        raise typer.Exit(1)
-    finally:
-        store.close()
-    out.print(f"merged {link.actor_id} into {link.into_id}", highlight=False, markup=False)
+    _correct(db, lambda store: store.merge(_named(store, keep).id, _named(store, other).id), "merged", "into")
 
 
 @app.command()
 def split(actor: str = typer.Argument(..., help="The id of a merged actor (see `actorgraph merges`)."),
           db: Optional[str] = typer.Option(None, "--db", help=DB_HELP)) -> None:
     """Correct the graph: undo a merge and keep the two actors apart from then on."""
+    _correct(db, lambda store: store.split(actor), "split", "from")
+
+
+def _correct(db: Optional[str], change, done: str, joint: str) -> None:
+    """Apply a user's correction to the store; a refused one is an error line and exit 1."""
     store = Store.open(db)
     try:
-        link = store.split(actor)
+        link = change(store)
     except ValueError as exc:
         _fail(str(exc))
         raise typer.Exit(1)
     finally:
         store.close()
-    out.print(f"split {link.actor_id} from {link.into_id}", highlight=False, markup=False)
+    out.print(f"{done} {link.actor_id} {joint} {link.into_id}", highlight=False, markup=False)
 
 
 @app.command()
