@@ -88,20 +88,35 @@ def rhetoric() -> Rhetoric:
                     repetition=raw["repetition"], actor_labels=labels)
 
 
-def _word_matches(token: Token, word: str) -> bool:
-    forms = (token.lower_, token.lemma_.lower())
+def _word_matches(forms: tuple[str, str], word: str) -> bool:
     return any(f.startswith(word[:-1]) for f in forms) if word.endswith("*") else word in forms
 
 
-def _match(tokens: Span, i: int, words: tuple[str, ...], gap: int) -> int | None:
-    """End (exclusive, sentence-relative) of `words` matched from token i, gaps lazily."""
+def _match(forms: list[tuple[str, str]], i: int, words: tuple[str, ...], gap: int) -> int | None:
+    """End (exclusive, sentence-relative) of `words` matched from token i, gaps lazily; `forms`
+    holds each token's lower-case text and lemma."""
     if not words:
         return i
     if words[0] == GAP:
-        return next((e for k in range(gap + 1) if (e := _match(tokens, i + k, words[1:], gap)) is not None), None)
-    if i < len(tokens) and _word_matches(tokens[i], words[0]):
-        return _match(tokens, i + 1, words[1:], gap)
+        return next((e for k in range(gap + 1) if (e := _match(forms, i + k, words[1:], gap)) is not None), None)
+    if i < len(forms) and _word_matches(forms[i], words[0]):
+        return _match(forms, i + 1, words[1:], gap)
     return None
+
+
+@cache
+def _by_first_word(cues: tuple[tuple[tuple[str, ...], float], ...]) -> tuple[dict, tuple]:
+    """Cues indexed by their first word, so a token is tried only against cues that can start there;
+    cues opening with a wildcard or a gap are tried everywhere."""
+    index: dict[str, list] = {}
+    anywhere = []
+    for cue in cues:
+        first = cue[0][0] if cue[0] else GAP
+        if first == GAP or first.endswith("*"):
+            anywhere.append(cue)
+        else:
+            index.setdefault(first, []).append(cue)
+    return index, tuple(anywhere)
 
 
 def _sentence_bounds(sent: Span) -> tuple[int, int]:
@@ -112,10 +127,21 @@ def _span(doc: Doc, technique: str, start: int, end: int, confidence: float, cue
     return RhetoricSpan(technique, start, end, doc.text[start:end], round(confidence, 3), cue)
 
 
-def _cue_hits(sent: Span, cues: tuple[tuple[tuple[str, ...], float], ...], gap: int):
-    for i in range(len(sent)):
-        for words, confidence in cues:
-            end = _match(sent, i, words, gap)
+def _forms(sent: Span) -> list[tuple[str, str]]:
+    """Each token's lower-case text and lemma, read once per sentence (spaCy builds a Token object
+    on every index)."""
+    return [(t.lower_, t.lemma_.lower()) for t in sent]
+
+
+def _cue_hits(forms: list[tuple[str, str]], cues: tuple[tuple[tuple[str, ...], float], ...], gap: int):
+    index, anywhere = _by_first_word(cues)
+    for i, (lower, lemma) in enumerate(forms):
+        candidates = index.get(lower, []) + (index.get(lemma, []) if lemma != lower else [])
+        candidates += [c for c in anywhere if c[0][0] == GAP or _word_matches((lower, lemma), c[0][0])]
+        if len(candidates) > 1:
+            candidates = sorted(set(candidates), key=cues.index)
+        for words, confidence in candidates:
+            end = _match(forms, i, words, gap)
             if end is not None and end > i:
                 yield i, end, " ".join(words), confidence
 
@@ -124,8 +150,9 @@ def _lexical_spans(doc: Doc, lex: Rhetoric) -> list[RhetoricSpan]:
     """Cue matches: phrase-scope techniques span the words, sentence-scope ones the sentence."""
     found = []
     for sent in doc.sents:
+        forms = _forms(sent)
         for tech in (t for t in lex.techniques.values() if t.scope in {"phrase", "sentence"}):
-            hits = list(_cue_hits(sent, tech.cues, lex.max_gap))
+            hits = list(_cue_hits(forms, tech.cues, lex.max_gap))
             if tech.scope == "sentence" and hits:
                 _, _, cue, confidence = max(hits, key=lambda h: h[3])
                 found.append(_span(doc, tech.id, *_sentence_bounds(sent), confidence, cue))
@@ -144,7 +171,7 @@ def _question_spans(doc: Doc, lex: Rhetoric) -> list[RhetoricSpan]:
     for sent in doc.sents:
         if not sent.text.rstrip(" \"'\u201d\u2019)\n").endswith("?"):
             continue
-        cue = next((c for _, _, c, _ in _cue_hits(sent, technique.cues, lex.max_gap)), None)
+        cue = next((c for _, _, c, _ in _cue_hits(_forms(sent), technique.cues, lex.max_gap)), None)
         start, end = _sentence_bounds(sent)
         alone = doc.text[:start].rstrip(" \t")[-1:] in {"", "\n"} and doc.text[end:].lstrip(" \t")[:1] in {"", "\n"}
         if cue is None and alone:
