@@ -6,10 +6,7 @@ can only add to it, so b/a and c/a say how much of the NLP speed the rest of the
 from __future__ import annotations
 
 import argparse
-import cProfile
-import io
 import json
-import pstats
 import subprocess
 import sys
 import time
@@ -19,6 +16,8 @@ from pathlib import Path
 from actorgraph import nlp
 from actorgraph.pipeline import extract_all, ingest, read_all
 from actorgraph.store import Store
+
+from .profiling import profile_to
 
 Advance = Callable[[int], None]
 PROGRESS_EVERY = 50
@@ -136,29 +135,14 @@ def scaling_point(corpus: Path, workdir: Path, advance: Advance = _noop) -> dict
     return result
 
 
-def profile_ingest(corpus: Path, workdir: Path, out: Path, slowest: str, top: int = 25) -> list[dict]:
-    """cProfile one ingest (the slowest stage, `slowest`, runs inside it) and write the top functions
-    by cumulative time; returns them for the report."""
+def profile_ingest(corpus: Path, workdir: Path, out: Path, slowest: str, top: int = 25) -> None:
+    """cProfile one ingest (the slowest stage, `slowest`, runs inside it) and write the top functions."""
     nlp.load()
     store = Store.open(str(workdir / "profile.sqlite"))
-    profiler = cProfile.Profile()
-    profiler.enable()
-    ingest([str(corpus)], store)
-    profiler.disable()
-    store.close()
-    stream = io.StringIO()
-    stats = pstats.Stats(profiler, stream=stream)
-    stats.sort_stats("cumulative").print_stats(top)
-    stats.sort_stats("tottime").print_stats(15)
     header = (f"cProfile of actorgraph.pipeline.ingest on {corpus.name} (slowest stage: {slowest}).\n"
               f"First: top {top} functions by cumulative time; then top 15 by own (tot) time.\n\n")
-    out.write_text(header + stream.getvalue(), encoding="utf-8")
-    rows = []
-    for func, (_, calls, tottime, cumtime, _) in sorted(stats.stats.items(), key=lambda kv: -kv[1][3])[:top]:
-        file, line, name = func
-        rows.append({"function": f"{Path(file).name}:{line}({name})", "calls": calls,
-                     "tottime": round(tottime, 3), "cumtime": round(cumtime, 3)})
-    return rows
+    profile_to(out, header, lambda: ingest([str(corpus)], store), top)
+    store.close()
 
 
 def main() -> None:

@@ -7,9 +7,6 @@ so hubs are what makes it slow or fast.
 """
 from __future__ import annotations
 
-import cProfile
-import io
-import pstats
 import random
 import statistics
 import time
@@ -25,6 +22,8 @@ from actorgraph.lexicon import ontology
 from actorgraph.names import normalize
 from actorgraph.schema import ActorRow, AliasRow, DocumentRow, RelationRow
 from actorgraph.store import Store
+
+from .profiling import profile_to
 
 Advance = Callable[[int], None]
 ZIPF_EXPONENT = 0.9
@@ -139,14 +138,6 @@ def profile_ask(db: Path, n_actors: int, out: Path, asks: int = 5, seed: int = 0
     """cProfile a few asks on the largest graph, to show which function the latency goes to."""
     store = Store.open(str(db))
     questions = [f"What is the relationship between {a} and {b}?" for a, b in _pairs(n_actors, asks, seed)]
-    profiler = cProfile.Profile()
-    profiler.enable()
-    for question in questions:
-        ask(store, question)
-    profiler.disable()
+    profile_to(out, f"cProfile of {asks} ask() calls on {db.name}.\n\n",
+               lambda: [ask(store, question) for question in questions], top)
     store.close()
-    stream = io.StringIO()
-    stats = pstats.Stats(profiler, stream=stream)
-    stats.sort_stats("cumulative").print_stats(top)
-    stats.sort_stats("tottime").print_stats(15)
-    out.write_text(f"cProfile of {asks} ask() calls on {db.name}.\n\n" + stream.getvalue(), encoding="utf-8")
