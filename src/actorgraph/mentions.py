@@ -180,6 +180,8 @@ def _ner_spans(doc: Doc, gaz: Gazetteer) -> list[tuple[Span, Actor, str]]:
         span = _strip(ent)
         if not type_ or not len(span) or not any(t.is_alpha for t in span):
             continue
+        if type_ == "organisation" and not any(t.text[:1].isupper() for t in span):
+            continue
         if type_ == "organisation" and any(t.lower_ in heads for t in span):
             type_ = "armed_group"
         if type_ in {"person", "organisation"} and gaz.lookup(span.text) is None and _looks_like_place(span):
