@@ -241,7 +241,7 @@ def answer(question: str, a: Actor, b: Actor, relations: list[Relation], day: st
     graph = Graph(claims_of(as_of(relations, day)))
     direct = sorted({id(c): c for c in graph.by_pair.get(frozenset((a.id, b.id)), [])}.values(),
                     key=lambda c: -c.strength)
-    direct += [c for c in _mediated(graph, a.id, b.id) if c not in direct]
+    direct += [c for c in _mediated(graph, a.id, b.id) if all(c is not d for d in direct)]
     path_items, path_claims = [], []
     for strength, nodes in graph.paths(a.id, b.id):
         edges = list({id(claim): claim for x, y in zip(nodes, nodes[1:]) for claim in graph.link(x, y)}.values())
@@ -311,8 +311,8 @@ def resolve_actor(store, name: str) -> Actor | None:
 
 
 def ask(store, question: str, day: str | None = None) -> dict:
-    """Answer a relationship question from a store, reading only the two actors' three-hop
-    neighbourhood (the relations touching A, B and their neighbours) rather than the whole graph."""
+    """Answer a relationship question from a store: paths are ranked on light rows (`_relevant`),
+    and evidence is loaded only for the direct relations and the strongest paths."""
     pair = parse_question(question)
     if pair is None:
         raise ValueError('ask understands "What is the relationship between A and B?" and '
@@ -329,7 +329,7 @@ def ask(store, question: str, day: str | None = None) -> dict:
     return answer(question, a, b, store.relations(ids=_relevant(store, a.id, b.id)), day)
 
 
-def _sample(rows: list[tuple[int, str, str]], limit: int = INSTANCES, predicates: int = 13) -> list[int]:
+def _sample(rows: list[tuple[int, str, str]], limit: int = INSTANCES, predicates: int | None = None) -> list[int]:
     """At most `limit` instances of each of the `predicates` firmest relations between two actors,
     firmest first but always with some denials, so a pair named in thousands of documents costs no
     more than a rare one and its contradictions still show; grades saturate long before that."""
@@ -351,7 +351,7 @@ def _relevant(store, a: str, b: str) -> list[int]:
     looks at each side's NEIGHBOURS strongest neighbours, so a hub costs no more than a few)."""
     near = store.edges([a, b])
     weights: dict[frozenset, float] = defaultdict(float)
-    rows_of: dict[frozenset, list[int]] = defaultdict(list)
+    rows_of: dict[frozenset, list[tuple[int, str, str]]] = defaultdict(list)
     docs: dict[tuple, set[str]] = defaultdict(set)
     neighbours: dict[str, set[str]] = defaultdict(set)
 

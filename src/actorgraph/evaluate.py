@@ -68,7 +68,9 @@ def _rank(name: str) -> tuple:
 
 
 def norm(text: str) -> str:
-    """Case, curly apostrophes, a leading article, a possessive 's and punctuation do not count."""
+    """Case, curly apostrophes, a leading article, a possessive 's and punctuation do not count.
+    The reference scorer's rule, kept apart from `names.normalize` (which also folds diacritics) so
+    that our figures equal the scorer's exactly."""
     text = text.lower().replace("\u2019", "'")
     text = re.sub(r"'s$", "", re.sub(r"^(the|a|an)\s+", "", text.strip()))
     return re.sub(r"[^a-z0-9\u0600-\u06ff]+", " ", text).strip()

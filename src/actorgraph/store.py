@@ -48,6 +48,14 @@ def _mention_columns(prefix: str, m: Mention | None) -> dict:
             f"{prefix}_end": m and m.end, f"{prefix}_via": m and m.via}
 
 
+def _actors_of(mentions: list[Mention], relations: list[Relation]) -> dict[str, Actor]:
+    """Every actor a document names, once, by id."""
+    actors: dict[str, Actor] = {}
+    for m in [*mentions, *(x for r in relations for x in (r.subject, r.object, r.object2) if x)]:
+        actors.setdefault(m.actor.id, m.actor)
+    return actors
+
+
 class SchemaMismatch(RuntimeError):
     """The database was made by another version of actorgraph."""
 
@@ -126,13 +134,14 @@ class Store(StoreReads):
                     return False
                 sig = signature(document.text)
                 root = self._duplicates(session).match(sig) or document.id
-                new = self._write(session, document, mentions, relations, root, sig)
+                actors = _actors_of(mentions, relations)
+                new = self._write(session, document, mentions, relations, actors, root, sig)
                 if spans:
                     session.execute(insert(RhetoricSpanRow.__table__), [
                         {"document_id": document.id, "technique": x.technique, "start_char": x.start,
                          "end_char": x.end, "text": x.text, "confidence": x.confidence, "cue": x.cue}
                         for x in spans])
-                self._resolve(session, mentions, relations)
+                self._resolve(session, actors)
         except IntegrityError:
             self._forget()
             if self.has_document(document.id):
@@ -148,12 +157,9 @@ class Store(StoreReads):
         return True
 
     def _write(self, session: Session, document: Document, mentions: list[Mention], relations: list[Relation],
-               root: str, sig: list[int]) -> dict[str, set[str]]:
+               actors: dict[str, Actor], root: str, sig: list[int]) -> dict[str, set[str]]:
         """Insert the rows in bulk; returns the actors and aliases added, for the cache after commit."""
         known = self._known_aliases(session)
-        actors: dict[str, Actor] = {}
-        for m in [*mentions, *(x for r in relations for x in (r.subject, r.object, r.object2) if x)]:
-            actors.setdefault(m.actor.id, m.actor)
         new_actors = [{"id": a.id, "name": a.name, "type": a.type} for a in actors.values() if a.id not in known]
         new: dict[str, set[str]] = {}
         aliases = []
@@ -193,16 +199,12 @@ class Store(StoreReads):
             self._index = index
         return self._index
 
-    def _resolve(self, session: Session, mentions: list[Mention], relations: list[Relation]) -> None:
+    def _resolve(self, session: Session, actors: dict[str, Actor]) -> None:
         """Link the document's actors to those stored before (see `resolve`), in its transaction."""
         index = self._actor_index(session)
-        actors: dict[str, Actor] = {}
-        for m in [*mentions, *(x for r in relations for x in (r.subject, r.object, r.object2) if x)]:
-            actors.setdefault(m.actor.id, m.actor)
         fresh = [a for a in actors.values() if a.id not in index.actors]
         for actor in actors.values():
             index.add(actor, actor.aliases)
-        linked = set(self._canonical_ids(session))
         found: dict[str, Link] = {}
         for actor in fresh:
             link = link_for(actor, index)
@@ -213,8 +215,9 @@ class Store(StoreReads):
                 for link in links_for_new_alias(actor.id, alias, index):
                     if link.into_id not in found:
                         found.setdefault(link.actor_id, link)
+        canonical = self._canonical_ids(session)
         rows = [self._link_row(link) for link in found.values()
-                if link.actor_id not in linked and self._canonical_ids(session).get(link.into_id) != link.actor_id]
+                if link.actor_id not in canonical and canonical.get(link.into_id) != link.actor_id]
         if rows:
             session.execute(self._insert_new(ActorLinkRow.__table__), rows)
             self._canonical = None
