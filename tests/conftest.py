@@ -1,6 +1,12 @@
 """Shared fixtures: the real spaCy pipeline (loaded once) and paths to ../shared when present."""
 from __future__ import annotations
 
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
 from pathlib import Path
 
 import pytest
@@ -35,3 +41,63 @@ def shared() -> Path:
 
 def facts(extraction) -> set[tuple[str, str, str]]:
     return {(r.subject.actor.name, r.predicate, r.object.actor.name) for r in extraction.relations}
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class LiveServer:
+    """`actorgraph serve` started as its own process on 127.0.0.1, as a user would run it."""
+
+    def __init__(self, db: Path, *extra: str, env: dict | None = None):
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.log = db.with_suffix(f".serve-{self.port}.log")
+        command = [sys.executable, "-m", "actorgraph", "serve", "--db", str(db), "--port", str(self.port), *extra]
+        self.process = subprocess.Popen(command, stdout=self.log.open("w"), stderr=subprocess.STDOUT,
+                                        env={**os.environ, **(env or {})})
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"actorgraph serve exited {self.process.returncode}: {self.log.read_text()}")
+            try:
+                with urllib.request.urlopen(self.url + "/api/health", timeout=2):
+                    return
+            except OSError:
+                time.sleep(0.2)
+        self.stop()
+        raise RuntimeError(f"actorgraph serve did not answer within 60 s: {self.log.read_text()}")
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+
+
+@pytest.fixture(scope="session")
+def demo_db(tmp_path_factory) -> Path:
+    """The bundled demo corpus ingested once into a real SQLite file (read-only for tests)."""
+    from actorgraph.cli import demo_corpus
+    from actorgraph.pipeline import ingest
+    from actorgraph.store import Store
+
+    path = tmp_path_factory.mktemp("demo") / "demo.sqlite"
+    store = Store.open(str(path))
+    report = ingest([str(demo_corpus())], store)
+    store.close()
+    assert report.ok and report.added
+    return path
+
+
+@pytest.fixture(scope="session")
+def demo_server(demo_db):
+    """A real server over the demo database, shared by the read-only API and page tests."""
+    server = LiveServer(demo_db)
+    yield server
+    server.stop()

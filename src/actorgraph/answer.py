@@ -149,7 +149,7 @@ def _sentence_case(text: str) -> str:
 def evidence_json(relation: Relation, claim_grade: str | None = None) -> dict:
     time = relation.time
     valid_from, valid_to = validity(relation)
-    return {"doc": relation.doc, "text": relation.evidence.text, "start": relation.evidence.start,
+    return {"doc": relation.doc, "doc_id": relation.doc_id, "text": relation.evidence.text, "start": relation.evidence.start,
             "end": relation.evidence.end, "modality": relation.modality, "source": relation.source,
             "published": relation.published, "attributed_to": relation.attributed_to,
             "reliability": registry().reliability(relation.source, relation.url), "grade": claim_grade,
@@ -158,14 +158,17 @@ def evidence_json(relation: Relation, claim_grade: str | None = None) -> dict:
             "valid_from": valid_from, "valid_to": valid_to}
 
 
-def claim_json(claim: Claim) -> dict:
+def claim_json(claim: Claim, limit: int | None = MAX_EVIDENCE) -> dict:
+    """A claim with its grades and its firmest evidence (all of it with `limit=None`)."""
     return {"subject": claim.subject.name, "predicate": claim.predicate, "object": claim.object.name,
             "object2": claim.object2.name if claim.object2 else None, "kind": claim.kind,
+            "subject_id": claim.subject.id, "object_id": claim.object.id,
+            "object2_id": claim.object2.id if claim.object2 else None,
             "modality": claim.modality, "sources": claim.count(*MODALITY_WEIGHT),
             "corroboration": claim.corroboration, "credibility": claim.credibility, "grade": claim.grade,
             "contradicted": claim.contradicted, "rhetoric": claim.rhetoric, "clause": clause(claim),
             "evidence_total": len(claim.instances),
-            "evidence": [evidence_json(r, claim.grade) for r in _firmest(claim.instances)[:MAX_EVIDENCE]]}
+            "evidence": [evidence_json(r, claim.grade) for r in _firmest(claim.instances)[:limit]]}
 
 
 def _firmest(instances: tuple[Relation, ...]) -> list[Relation]:
@@ -246,12 +249,13 @@ def answer(question: str, a: Actor, b: Actor, relations: list[Relation], day: st
     for strength, nodes in graph.paths(a.id, b.id):
         edges = list({id(claim): claim for x, y in zip(nodes, nodes[1:]) for claim in graph.link(x, y)}.values())
         path_claims.extend(edges)
-        path_items.append({"nodes": [graph.actors[n].name for n in nodes], "strength": round(strength, 3),
+        path_items.append({"nodes": [graph.actors[n].name for n in nodes], "ids": list(nodes),
+                           "strength": round(strength, 3),
                            "reason": _reason(graph, nodes), "edges": [claim_json(c) for c in edges]})
     used = direct + path_claims
     documents = {r.doc_id or r.doc for c in used for r in c.instances}
     disputes = [_contradiction_json(x) for x in contradictions(list({id(c): c for c in used}.values()))]
-    return {"question": question, "pair": [a.name, b.name], "as_of": day, "direct": [claim_json(c) for c in direct],
+    return {"question": question, "pair": [a.name, b.name], "pair_ids": [a.id, b.id], "as_of": day, "direct": [claim_json(c) for c in direct],
             "paths": path_items, "sources": len(documents),
             "independent_sources": len({source_key(r) for c in used for r in c.instances}),
             "contradictions": disputes, "flags": _flags(used),

@@ -275,6 +275,53 @@ def attention(source: str = typer.Argument(..., help="An outlet, as documents na
     out.print(table)
 
 
+@app.command()
+def serve(db: Optional[str] = typer.Option(None, "--db", help=DB_HELP),
+          host: str = typer.Option("127.0.0.1", help="Address to listen on (elsewhere than loopback, writes need --token)."),
+          port: int = typer.Option(8000, help="Port to listen on."),
+          token: Optional[str] = typer.Option(None, envvar="ACTORGRAPH_TOKEN",
+                                              help="Token that uploads and corrections must send (Bearer)."),
+          max_upload_mb: float = typer.Option(20.0, help="Largest upload accepted, in MB.")) -> None:
+    """The analyst's workbench: the HTTP API (docs at /docs) and the graph page, over one database."""
+    import uvicorn
+
+    from .serve import create_app, vendor_file
+
+    application = create_app(db, host=host, token=token, max_upload_bytes=int(max_upload_mb * 1_000_000))
+    if vendor_file("cytoscape.min.js") is None:
+        _fail("Cytoscape.js is not installed, so the page cannot draw graphs: run `npm ci` in the repository")
+    if not application.state.writes:
+        _fail(f"listening on {host} without a token: uploads and corrections are disabled")
+    shown = f"[{host}]" if ":" in host else host
+    err.print(f"actorgraph on http://{shown}:{port}/ (API docs: /docs); Ctrl-C stops it", highlight=False)
+    uvicorn.run(application, host=host, port=port, log_level="warning")
+
+
+@app.command()
+def export(output: Path = typer.Option(..., "--output", "-o", help="File to write (a folder for csv)."),
+           format: str = typer.Option("graphml", "--format", help="ftm, graphml, gexf, csv or json."),
+           actor: Optional[str] = typer.Option(None, help="Only the network around this actor."),
+           hops: int = typer.Option(2, help="With --actor: how many relation steps around it."),
+           db: Optional[str] = typer.Option(None, "--db", help=DB_HELP)) -> None:
+    """Export the graph (or the network around an actor) for Gephi, Aleph/FollowTheMoney, a spreadsheet or code."""
+    from .export import FORMATS, select, write
+
+    if format not in FORMATS:
+        _fail(f"--format must be one of {', '.join(FORMATS)}, not {format!r}")
+        raise typer.Exit(2)
+    store = Store.open(db)
+    try:
+        selection = select(store, _named(store, actor).id if actor else None, hops)
+    except ValueError as exc:
+        _fail(str(exc))
+        raise typer.Exit(1)
+    finally:
+        store.close()
+    write(selection, format, output)
+    out.print(f"{len(selection.actors)} actors, {len(selection.relations)} relations -> {output}",
+              highlight=False, markup=False)
+
+
 def demo_corpus() -> Path:
     return Path(str(resources.files("actorgraph").joinpath("data", "demo")))
 

@@ -11,7 +11,8 @@ from sqlalchemy.orm import Session, aliased
 from .models import Actor, Document, Evidence, Mention, Relation, TimeSpan
 from .names import normalize
 from .resolve import Link, canonical_map
-from .schema import ActorLinkRow, ActorRow, AliasRow, DocumentRow, MentionRow, RelationRow
+from .rhetoric import RhetoricSpan
+from .schema import ActorLinkRow, ActorRow, AliasRow, DocumentRow, MentionRow, RelationRow, RhetoricSpanRow
 from .sources import independent_key
 
 
@@ -102,9 +103,10 @@ class StoreReads:
                   for i, n, t in rows if i not in merged]
         return sorted(result, key=lambda a: (-a["relations"], -a["mentions"], a["name"], a["id"]))
 
-    def relations(self, actor_ids: list[str] | None = None, ids: list[int] | None = None) -> list[Relation]:
+    def relations(self, actor_ids: list[str] | None = None, ids: list[int] | None = None,
+                  document_id: str | None = None) -> list[Relation]:
         """Stored relations rebuilt as `Relation` values, in document then evidence order: all,
-        those touching `actor_ids`, or those with the given relation `ids`."""
+        those touching `actor_ids`, those with the given relation `ids`, or one document's."""
         root = aliased(DocumentRow)
         query = (select(*RelationRow.__table__.columns, DocumentRow.name.label("doc_name"),
                         DocumentRow.source.label("doc_source"), DocumentRow.published.label("doc_published"),
@@ -118,13 +120,16 @@ class StoreReads:
                 members = sorted(self._members(session, actor_ids))
                 query = query.where(or_(RelationRow.subject_id.in_(members), RelationRow.object_id.in_(members),
                                         RelationRow.object2_id.in_(members)))
+            if document_id is not None:
+                query = query.where(RelationRow.document_id == document_id)
             if ids is not None:
                 rows = [row for chunk in _chunks(sorted(ids)) for row in session.execute(
                     query.where(RelationRow.id.in_(chunk))).all()]
             else:
                 rows = session.execute(query).all()
             wanted = {i for row in rows for i in (row.subject_id, row.object_id, row.object2_id) if i}
-            actors = self._actors_by_id(session, wanted if actor_ids is not None or ids is not None else None)
+            narrow = actor_ids is not None or ids is not None or document_id is not None
+            actors = self._actors_by_id(session, wanted if narrow else None)
         return [self._relation(row, actors) for row in rows]
 
     def edges(self, actor_ids, others=None) -> list[tuple]:
@@ -191,6 +196,13 @@ class StoreReads:
                 return None
             return Document(text=row.text, name=row.name, title=row.title, url=row.url, source=row.source,
                             author=row.author, published=row.published, language=row.language, path=row.path)
+
+    def rhetoric_spans(self, document_id: str) -> list[RhetoricSpan]:
+        """A stored document's rhetoric spans, in text order."""
+        with Session(self.engine) as session:
+            rows = session.scalars(select(RhetoricSpanRow).where(RhetoricSpanRow.document_id == document_id)
+                                   .order_by(RhetoricSpanRow.start_char, RhetoricSpanRow.id)).all()
+            return [RhetoricSpan(r.technique, r.start_char, r.end_char, r.text, r.confidence, r.cue) for r in rows]
 
     def mentions_by_document(self, source: str | None = None) -> list[dict]:
         """For source attention: each document's outlet, date and the canonical actor names it
