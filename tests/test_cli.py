@@ -149,3 +149,23 @@ def test_corrections_timeline_profile_and_attention(ingested, corpus, tmp_path):
     assert missing.returncode == 1 and "no stored documents" in missing.stderr
     bad_date = cli("ask", "How is Rwanda linked to Uganda?", "--as-of", "last year", "--db", str(db), cwd=corpus)
     assert bad_date.returncode == 2 and "--as-of" in bad_date.stderr
+
+
+def test_export_writes_each_format(ingested, corpus, tmp_path):
+    import networkx as nx
+
+    db, _ = ingested
+    done = cli("export", "--db", str(db), "--format", "graphml", "--output", str(tmp_path / "g.graphml"), cwd=corpus)
+    assert done.returncode == 0, done.stderr
+    graph = nx.read_graphml(tmp_path / "g.graphml")
+    assert f"{graph.number_of_nodes()} actors, {graph.number_of_edges()} relations" in done.stdout
+    near = cli("export", "--db", str(db), "--format", "csv", "--actor", "KLF", "--hops", "1",
+               "--output", str(tmp_path / "klf"), cwd=corpus)
+    assert near.returncode == 0, near.stderr
+    assert (tmp_path / "klf" / "nodes.csv").is_file() and (tmp_path / "klf" / "edges.csv").is_file()
+    assert "Kivu Liberation Front" in (tmp_path / "klf" / "nodes.csv").read_text()
+    wrong = cli("export", "--db", str(db), "--format", "xls", "--output", str(tmp_path / "x"), cwd=corpus)
+    assert wrong.returncode == 2 and "ftm, graphml, gexf, csv, json" in wrong.stderr.replace("\n", " ")
+    unknown = cli("export", "--db", str(db), "--actor", "Atlantis", "--output", str(tmp_path / "y"), cwd=corpus)
+    assert unknown.returncode == 1 and "Atlantis" in unknown.stderr
+    assert not (tmp_path / "y").exists()
