@@ -85,7 +85,7 @@ def test_actor_search_by_alias_and_one_actor(api, rsf):
     counts = [a["relations"] for a in api.get("/api/actors", params={"limit": 50}).json()["actors"]]
     assert counts == sorted(counts, reverse=True) and len(counts) == 50
     one = api.get(f"/api/actors/{rsf}").json()
-    assert one["actor"]["id"] == rsf and one["relations"] and len(one["timeline"]) == len(one["relations"])
+    assert one["actor"]["id"] == rsf and one["actor"]["relations"] == found[0]["relations"] > 0 and one["relations"] and len(one["timeline"]) == len(one["relations"])
     assert all(r["grade"] and r["doc_id"] for r in one["relations"])
     assert api.get("/api/actors/Rapid Support Forces").json()["actor"]["id"] == rsf
     refused(api.get("/api/actors/nobody-at-all"), 404, "nobody-at-all")
@@ -118,6 +118,7 @@ def test_graph_around_an_actor(api, rsf):
     assert graph["center"] == rsf and rsf in ids and graph["edges"]
     assert all(e["source"] in ids and e["target"] in ids for e in graph["edges"])
     assert len(graph["predicates"]) == 13 and graph["dates"]["min"] <= graph["dates"]["max"]
+    assert all(len(graph["dates"][k]) == 10 for k in ("min", "max"))
     wider = api.get("/api/graph", params={"actor": rsf, "hops": 2}).json()
     assert len(wider["nodes"]) >= len(graph["nodes"])
     undated = api.get("/api/graph", params={"actor": rsf, "as_of": "1990"}).json()["edges"]

@@ -32,6 +32,16 @@ def test_reported_claim_keeps_its_speaker(nlp):
     assert modality == "reported" and speaker.text == "ministry"
 
 
+@pytest.mark.parametrize("text, speaker", [
+    ("According to the panel, Turkey armed the rebels.", "panel"),
+    ("According to the UN panel of experts, Turkey armed the rebels.", "panel"),
+    ("According to Western diplomats, Turkey armed the rebels.", "diplomats"),
+])
+def test_according_to_names_the_noun_not_its_determiner(nlp, text, speaker):
+    modality, found = modality_of(trigger(nlp, text, "armed"))
+    assert modality == "reported" and found.text == speaker
+
+
 def test_speaker_of_a_subject_clause_is_not_a_report(nlp):
     text = "The group's founder, a cleric, called on his followers to disarm."
     assert modality_of(trigger(nlp, text, "founder"))[0] == "asserted"

@@ -3,6 +3,7 @@ with every quote, questions, profiles, attention and exports. Each route is a th
 same library functions the CLI calls; `serve.py` mounts it with the write routes and the page."""
 from __future__ import annotations
 
+import calendar
 import re
 from typing import Annotated
 
@@ -10,7 +11,7 @@ from fastapi import APIRouter, HTTPException, Query, Request, Response
 
 from . import answer as answering
 from . import export as exporting
-from .fuse import MODALITY_WEIGHT, as_of, claims_of, confirmed_by_others, timeline, validity
+from .fuse import MODALITY_WEIGHT, as_of, claims_of, confirmed_by_others, earliest_day, timeline, validity
 from .lexicon import ontology
 from .models import relation_json
 from .nlp import parse
@@ -24,6 +25,16 @@ MAX_GRAPH_EDGES = 400
 router = APIRouter(prefix="/api")
 Dates = Annotated[str | None, Query(description="YYYY, YYYY-MM or YYYY-MM-DD")]
 Names = Annotated[list[str] | None, Query()]
+
+
+def last_day(value: str) -> str:
+    """The real last day a YYYY or YYYY-MM value covers, for the page's date slider."""
+    if len(value) == 4:
+        return f"{value}-12-31"
+    if len(value) == 7:
+        year, month = map(int, value.split("-"))
+        return f"{value}-{calendar.monthrange(year, month)[1]:02d}"
+    return value[:10]
 
 
 def store_of(request: Request):
@@ -141,7 +152,8 @@ def actor(request: Request, actor_id: str) -> dict:
     found = find_actor(store, actor_id)
     graded = _graded(store.relations([found.id]))
     grades = {id(r): g for r, g in graded}
-    return {"actor": actor_json(found), "relations": [relation_item(r, g) for r, g in graded],
+    counts = next((row for row in store.actors() if row["id"] == found.id), {})
+    return {"actor": actor_json(found, {k: counts.get(k, 0) for k in ("relations", "mentions")}), "relations": [relation_item(r, g) for r, g in graded],
             "timeline": [relation_item(r, grades[id(r)]) for r in timeline([r for r, _ in graded])]}
 
 
@@ -209,7 +221,7 @@ def graph(request: Request, actor: str | None = None, hops: Annotated[int, Query
     return {"center": center.id,
             "nodes": [{"id": a.id, "name": a.name, "type": a.type, "center": a.id == center.id} for a in nodes.values()],
             "edges": edges, "truncated": len(edges) >= MAX_GRAPH_EDGES,
-            "dates": {"min": dates[0][:10] if dates else None, "max": dates[-1][:10] if dates else None},
+            "dates": {"min": earliest_day(dates[0]) if dates else None, "max": last_day(dates[-1]) if dates else None},
             "predicates": list(ontology().predicates), "modalities": list(MODALITY_WEIGHT)}
 
 

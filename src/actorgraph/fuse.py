@@ -124,11 +124,13 @@ def claims_of(relations: list[Relation]) -> list[Claim]:
     return result
 
 
-def _earliest(value: str) -> str:
+def earliest_day(value: str) -> str:
+    """The first day a YYYY, YYYY-MM or YYYY-MM-DD value covers."""
     return (value + "-01-01")[:10] if len(value) == 4 else (value + "-01")[:10]
 
 
-def _latest(value: str) -> str:
+def latest_day(value: str) -> str:
+    """The last day it covers (months end on the 31st: only ever compared, never shown as a date)."""
     return value + "-12-31" if len(value) == 4 else (value + "-31" if len(value) == 7 else value)
 
 
@@ -148,7 +150,7 @@ def validity(relation: Relation) -> tuple[str | None, str | None]:
 def valid_on(relation: Relation, day: str) -> bool:
     """Whether a relation held on `day` (YYYY, YYYY-MM or YYYY-MM-DD)."""
     start, end = validity(relation)
-    return (start is None or _earliest(start) <= _latest(day)) and (end is None or _latest(end) >= _earliest(day))
+    return (start is None or earliest_day(start) <= latest_day(day)) and (end is None or latest_day(end) >= earliest_day(day))
 
 
 def as_of(relations: list[Relation], day: str | None) -> list[Relation]:
@@ -196,7 +198,7 @@ def _overlap(x: Relation, y: Relation) -> bool:
     if xs is None or ys is None:
         return xs == ys
     xe, ye = xe or xs[:7], ye or ys[:7]
-    return _earliest(xs[:7]) <= _latest(ye) and _earliest(ys[:7]) <= _latest(xe)
+    return earliest_day(xs[:7]) <= latest_day(ye) and earliest_day(ys[:7]) <= latest_day(xe)
 
 
 def timeline(relations: list[Relation], ids: set[str] | None = None) -> list[Relation]:
@@ -205,7 +207,7 @@ def timeline(relations: list[Relation], ids: set[str] | None = None) -> list[Rel
     if ids and len(ids) > 1:
         relations = [r for r in relations
                      if len({m.actor.id for m in (r.subject, r.object, r.object2) if m} & ids) >= 2]
-    return sorted(relations, key=lambda r: (_earliest(validity(r)[0] or "9999"), r.published or "", r.doc,
+    return sorted(relations, key=lambda r: (earliest_day(validity(r)[0] or "9999"), r.published or "", r.doc,
                                             r.evidence.start))
 
 

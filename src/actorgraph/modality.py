@@ -74,6 +74,9 @@ def _hedged(chain: list[Token], sentence: Span) -> bool:
                for t in sentence)
 
 
+NOUN_MODIFIERS = {"det", "compound", "amod", "poss", "nummod", "quantmod"}
+
+
 def _reporter(chain: list[Token], sentence: Span) -> tuple[bool, Token | None]:
     """A reporting verb above the trigger (not the trigger itself) makes the claim reported;
     its subject is who said it. 'according to X' works anywhere in the sentence."""
@@ -97,7 +100,9 @@ def _reporter(chain: list[Token], sentence: Span) -> tuple[bool, Token | None]:
             start = sentence.start_char + at + len(phrase)
             after = [t for t in sentence if t.idx >= start]
             source = after[0] if after else None
-            return True, source.head if source is not None and source.dep_ == "compound" else source
+            while source is not None and source.dep_ in NOUN_MODIFIERS and source.head.i > source.i:
+                source = source.head
+            return True, source
     return False, None
 
 

@@ -12,6 +12,7 @@ import hmac
 import ipaddress
 import json
 import os
+import re
 import shutil
 import tempfile
 import time
@@ -106,14 +107,14 @@ class Jobs:
         return job
 
     def _run(self, job: Job, folder: Path, metadata: dict) -> None:
-        prefix = str(folder) + os.sep
+        prefix = re.compile(re.escape(str(folder) + os.sep) + r"\d{4}" + re.escape(os.sep))
         try:
             job.update(state="running")
-            report = ingest([str(p) for p in sorted(folder.iterdir())], self.store, metadata=metadata,
+            report = ingest([str(folder)], self.store, metadata=metadata,
                             on_total=lambda n: job.update(total=n),
                             on_progress=lambda name: job.update(done=job.done + 1, current=name))
             job.update(state="done" if report.ok else "failed", added=report.added, skipped=report.skipped,
-                       relations=report.relations, errors=[e.replace(prefix, "") for e in report.errors])
+                       relations=report.relations, errors=[prefix.sub("", e) for e in report.errors])
         except Exception as exc:  # the page must hear of any failure, not wait for ever
             job.update(state="failed", errors=[f"ingest failed: {exc}"])
         finally:
@@ -215,7 +216,8 @@ def write_router() -> APIRouter:
                 data = await upload_file.read(limit + 1)
                 if len(data) > limit:
                     raise HTTPException(413, f"{name}: larger than the upload limit of {limit} bytes")
-                (folder / f"{number:04d}-{name}").write_bytes(data)
+                (folder / f"{number:04d}").mkdir()
+                (folder / f"{number:04d}" / name).write_bytes(data)
         except HTTPException:
             shutil.rmtree(folder, ignore_errors=True)
             raise
