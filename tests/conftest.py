@@ -10,6 +10,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+from postgres import db_url, db_urls, pg_databases, pg_db_url, postgres_url  # noqa: F401 (fixtures)
 
 from actorgraph.extract import extract
 from actorgraph.models import Document

@@ -1,12 +1,16 @@
-"""The store against real SQLite files: round trips, all-or-nothing ingest, lookup and counts."""
+"""The store against real databases, each test on both backends (a SQLite file and a PostgreSQL
+database, see tests/postgres.py): round trips, all-or-nothing ingest, lookup and counts."""
 from __future__ import annotations
 
+import multiprocessing
 import sqlite3
 from dataclasses import replace
 
 import pytest
+from sqlalchemy import select
 
 from actorgraph.models import Actor, Document, Evidence, Mention, Relation, TimeSpan
+from actorgraph.schema import DocumentRow, RelationRow
 from actorgraph.sources import independent_key
 from actorgraph.store import DEFAULT_DB, Store, database_url
 
@@ -30,8 +34,8 @@ def relation(doc: Document, subject: Actor, predicate: str, obj: Actor, start: i
 
 
 @pytest.fixture
-def store(tmp_path):
-    opened = Store.open(str(tmp_path / "db" / "test.sqlite"))
+def store(db_url):
+    opened = Store.open(db_url)
     yield opened
     opened.close()
 
@@ -55,6 +59,7 @@ def full_relations(doc: Document) -> list[Relation]:
 
 
 def test_open_creates_file_and_schema(tmp_path):
+    """SQLite only: the file, its directory and WAL mode."""
     path = tmp_path / "new" / "fresh.sqlite"
     Store.open(str(path)).close()
     assert path.exists()
@@ -180,12 +185,11 @@ def test_stats_counts_predicates(store, doc1):
                              "predicates": {"meets": 2, "mediates": 1}}
 
 
-def test_persists_across_close_and_reopen(tmp_path, doc1):
-    path = str(tmp_path / "keep.sqlite")
-    first = Store.open(path)
+def test_persists_across_close_and_reopen(db_url, doc1):
+    first = Store.open(db_url)
     first.add_document(doc1, [], full_relations(doc1))
     first.close()
-    second = Store.open(path)
+    second = Store.open(db_url)
     assert second.has_document(doc1.id)
     assert _plain(second.relations()) == full_relations(doc1)
     assert second.add_document(doc1, [], []) is False
@@ -204,13 +208,86 @@ def test_database_url(tmp_path, monkeypatch):
     assert database_url("rel/x.sqlite") == f"sqlite:///{tmp_path.resolve() / 'rel' / 'x.sqlite'}"
     url = "postgresql+psycopg://user@localhost/actorgraph"
     assert database_url(url) == url
+    assert database_url("postgresql://user@localhost/actorgraph") == url
+    assert database_url("postgres://user@localhost/actorgraph") == url
     monkeypatch.setenv("ACTORGRAPH_DB", url)
     assert database_url(None) == url
 
 
-def test_open_uses_environment_database(tmp_path, monkeypatch, doc1):
-    monkeypatch.setenv("ACTORGRAPH_DB", str(tmp_path / "from-env.sqlite"))
+def test_open_uses_environment_database(db_url, monkeypatch, doc1):
+    monkeypatch.setenv("ACTORGRAPH_DB", db_url)
     opened = Store.open()
     opened.add_document(doc1, [], [])
     opened.close()
-    assert (tmp_path / "from-env.sqlite").exists()
+    again = Store.open(db_url)
+    assert again.has_document(doc1.id)
+    again.close()
+
+
+KLF = Actor("kivu-front", "Kivu Liberation Front", "armed_group", ("KLF",))
+FRONTS = [Actor(f"x-front-{k}", f"Front {k}", "armed_group", (f"F{k}",)) for k in range(5)]
+CAST = [TALIBAN, PAKISTAN, QATAR, USA, KLF, Actor("x-klf", "KLF", "armed_group"), *FRONTS]
+PREDICATES = ("attacks", "supports", "meets", "sanctions")
+
+
+def _corpus(size: int = 24) -> list[tuple[Document, list[Mention], list[Relation]]]:
+    """Documents with extractions already made: many share actors (and aliases, and links), so
+    writers race for the same rows."""
+    items = []
+    for i in range(size):
+        doc = Document(text=f"Report {i}: who did what to whom.", name=f"report-{i:02d}.txt", source="Wire")
+        relations = [relation(doc, CAST[(i + j) % len(CAST)], PREDICATES[(i + j) % 4],
+                              CAST[(i + 2 * j + 1) % len(CAST)], 40 * j) for j in range(3)]
+        items.append((doc, [r.subject for r in relations], relations))
+    return items
+
+
+def _write_all(db_url: str, items, barrier=None, results=None) -> int:
+    """One worker: its own Store on the shared database, every document in its own transaction;
+    with a barrier, all workers start writing at the same moment."""
+    store = Store.open(db_url)
+    try:
+        if barrier is not None:
+            barrier.wait(120)
+        added = sum(store.add_document(*item) for item in items)
+    finally:
+        store.close()
+    if results is not None:
+        results.put(added)
+    return added
+
+
+def _rows(db_url: str) -> tuple[list[str], list[tuple]]:
+    """Stored document ids, and every relation as (document, predicate, subject, object, evidence start)."""
+    store = Store.open(db_url)
+    with store.engine.connect() as connection:
+        documents = sorted(connection.execute(select(DocumentRow.id)).scalars())
+        relations = sorted(connection.execute(select(
+            RelationRow.document_id, RelationRow.predicate, RelationRow.subject_id, RelationRow.object_id,
+            RelationRow.evidence_start)).all())
+    store.close()
+    return documents, [tuple(r) for r in relations]
+
+
+def test_concurrent_writers_of_overlapping_inputs_store_each_document_once(db_urls):
+    """Four processes open a new database at once and write overlapping shares (in opposite orders);
+    the result is what one process writing each document once makes."""
+    url, reference = db_urls(), db_urls()
+    corpus = _corpus()
+    shares = [[corpus[(start + k) % len(corpus)] for k in range(12)] for start in (0, 6, 12, 18)]
+    spawn = multiprocessing.get_context("spawn")
+    barrier, results = spawn.Barrier(len(shares)), spawn.Queue()
+    workers = [spawn.Process(target=_write_all, args=(url, share[::step], barrier, results))
+               for share, step in zip(shares, (1, -1, 1, -1))]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join(180)
+    assert [worker.exitcode for worker in workers] == [0] * len(workers)
+    added = [results.get(timeout=10) for _ in workers]
+    assert sum(added) == len(corpus)
+    assert _write_all(reference, corpus) == len(corpus)
+    documents, relations = _rows(url)
+    assert documents == sorted(doc.id for doc, _, _ in corpus)
+    assert len(relations) == sum(len(r) for _, _, r in corpus)
+    assert (documents, relations) == _rows(reference)

@@ -191,7 +191,7 @@ class StoreReads:
         with Session(self.engine) as session:
             row = session.get(DocumentRow, key) or session.scalars(select(DocumentRow).where(or_(
                 DocumentRow.name == key, DocumentRow.title == key,
-                DocumentRow.id.startswith(key) if len(key) >= 8 else False)).order_by(DocumentRow.added_at)).first()
+                DocumentRow.id.startswith(key.lower()) if len(key) >= 8 else False)).order_by(DocumentRow.added_at)).first()
             if row is None:
                 return None
             return Document(text=row.text, name=row.name, title=row.title, url=row.url, source=row.source,
@@ -212,7 +212,8 @@ class StoreReads:
         if source is not None:
             query = query.where(func.lower(DocumentRow.source) == source.lower())
         with Session(self.engine) as session:
-            rows = session.execute(query.order_by(DocumentRow.published, DocumentRow.id)).all()
+            rows = session.execute(query.order_by(DocumentRow.published.nulls_first(), DocumentRow.id,
+                                                  MentionRow.id)).all()
             actors = self._actors_by_id(session, {a for *_, a in rows if a})
         found: dict[str, dict] = {}
         for doc_id, outlet, published, actor_id in rows:

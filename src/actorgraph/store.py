@@ -1,7 +1,10 @@
-"""Persistent store for documents, actors, mentions and relations (SQLAlchemy 2).
+"""Persistent store for documents, actors, mentions and relations (SQLAlchemy 2), on SQLite (a
+file path) or PostgreSQL (a postgresql:// URL), with the same schema, kept by Alembic migrations.
 
-SQLite by default; only portable column types and ON CONFLICT DO NOTHING (which SQLite and
-PostgreSQL both support) are used, so the same code can later run on PostgreSQL by URL alone.
+Many workers may write at once: each document is one transaction; rows that several documents
+share (actors, aliases, links) go in with ON CONFLICT DO NOTHING in a fixed order, so racing
+writers neither fail on each other's rows nor deadlock; a document another worker stored first
+is reported as already stored, and a transaction that lost a race is retried once.
 """
 from __future__ import annotations
 
@@ -11,25 +14,33 @@ from collections import defaultdict
 from datetime import datetime, timezone
 from pathlib import Path
 
-from sqlalchemy import create_engine, delete, event, insert, inspect, or_, select
+from sqlalchemy import create_engine, delete, event, insert, or_, select
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm import Session
 
+from .migrations import SchemaMismatch, upgrade
 from .models import Actor, Document, Mention, Relation, TimeSpan
 from .names import normalize
-from .resolve import ActorIndex, Link, link_for, links_for_new_alias
 from .reads import StoreReads
-from .sources import DuplicateIndex, signature
-from .schema import (ActorBlockRow, ActorLinkRow, ActorRow, AliasRow, Base, DocumentRow, MentionRow, RelationRow,
+from .resolve import ActorIndex, Link, link_for, links_for_new_alias
+from .schema import (ActorBlockRow, ActorLinkRow, ActorRow, AliasRow, DocumentRow, MentionRow, RelationRow,
                      RhetoricSpanRow)
+from .sources import DuplicateIndex, signature
+
+__all__ = ["DEFAULT_DB", "SchemaMismatch", "Store", "database_url"]
 
 DEFAULT_DB = "actorgraph.sqlite"
 
 
 def database_url(db: str | None) -> str:
-    """A SQLAlchemy URL from --db: a URL as given, a file path as an absolute SQLite URL."""
+    """A SQLAlchemy URL from --db: a URL as given, a file path as an absolute SQLite URL; a plain
+    postgresql:// (or postgres://) URL, as users and libpq write it, gets the psycopg 3 driver,
+    the one actorgraph installs (SQLAlchemy would otherwise look for psycopg2)."""
     db = db or os.environ.get("ACTORGRAPH_DB") or DEFAULT_DB
+    for plain in ("postgresql://", "postgres://"):
+        if db.startswith(plain):
+            return "postgresql+psycopg://" + db[len(plain):]
     if "://" in db:
         return db
     return f"sqlite:///{Path(db).expanduser().resolve()}"
@@ -56,19 +67,12 @@ def _actors_of(mentions: list[Mention], relations: list[Relation]) -> dict[str, 
     return actors
 
 
-class SchemaMismatch(RuntimeError):
-    """The database was made by another version of actorgraph."""
-
-
-def _check_schema(engine) -> None:
-    """Fail with one clear line, not a query error later, when a table lacks a column we need."""
-    found = inspect(engine)
-    for table in Base.metadata.sorted_tables:
-        missing = {c.name for c in table.columns} - {c["name"] for c in found.get_columns(table.name)}
-        if missing:
-            raise SchemaMismatch(f"{engine.url.render_as_string(hide_password=True)} was made by another version of "
-                                 f"actorgraph (table {table.name} lacks {', '.join(sorted(missing))}); "
-                                 "ingest into a new database")
+def _lost_race(exc: DBAPIError) -> bool:
+    """A conflict with another writer that a second try resolves: PostgreSQL's unique violation,
+    serialization failure or deadlock; SQLite's unique violation or a lock held past the timeout."""
+    code = getattr(exc.orig, "sqlstate", None)
+    return code in {"23505", "40001", "40P01"} or any(
+        words in str(exc.orig) for words in ("UNIQUE constraint failed", "database is locked"))
 
 
 class Store(StoreReads):
@@ -96,13 +100,21 @@ class Store(StoreReads):
 
     @classmethod
     def open(cls, db: str | None = None) -> "Store":
-        engine = create_engine(database_url(db))
-        if engine.dialect.name == "sqlite":
+        """Connect and migrate to the current schema. SQLite waits up to 30 s for another
+        writer's lock (one writer at a time) rather than failing at once."""
+        url = database_url(db)
+        if url.startswith("sqlite"):
+            engine = create_engine(url, connect_args={"timeout": 30})
             if engine.url.database not in (None, "", ":memory:"):
                 Path(engine.url.database).parent.mkdir(parents=True, exist_ok=True)
             event.listen(engine, "connect", _sqlite_pragmas)
-        Base.metadata.create_all(engine)
-        _check_schema(engine)
+        else:
+            engine = create_engine(url, pool_pre_ping=True)
+        try:
+            upgrade(engine)
+        except Exception:
+            engine.dispose()
+            raise
         return cls(engine)
 
     def close(self) -> None:
@@ -114,10 +126,12 @@ class Store(StoreReads):
         return dialect.insert(table).on_conflict_do_nothing() if dialect else insert(table)
 
     def _known_aliases(self, session: Session) -> dict[str, set[str]]:
+        """Stored actor ids and their aliases. Read in two statements, which another writer's
+        commit may fall between: an alias's actor is stored (foreign key) even if not yet listed."""
         if self._known is None:
             known: dict[str, set[str]] = {a: set() for a in session.scalars(select(ActorRow.id))}
             for actor_id, norm in session.execute(select(AliasRow.actor_id, AliasRow.alias_norm)):
-                known[actor_id].add(norm)
+                known.setdefault(actor_id, set()).add(norm)
             self._known = known
         return self._known
 
@@ -127,29 +141,39 @@ class Store(StoreReads):
 
     def add_document(self, document: Document, mentions: list[Mention], relations: list[Relation],
                      spans: list = ()) -> bool:
-        """Store one document with everything found in it, all or nothing; False if already stored."""
+        """Store one document with everything found in it, all or nothing; False if already stored
+        (also when another worker stored it while this one was writing)."""
         try:
-            with Session(self.engine) as session, session.begin():
-                if session.get(DocumentRow, document.id) is not None:
-                    return False
-                sig = signature(document.text)
-                root = self._duplicates(session).match(sig) or document.id
-                actors = _actors_of(mentions, relations)
-                new = self._write(session, document, mentions, relations, actors, root, sig)
-                if spans:
-                    session.execute(insert(RhetoricSpanRow.__table__), [
-                        {"document_id": document.id, "technique": x.technique, "start_char": x.start,
-                         "end_char": x.end, "text": x.text, "confidence": x.confidence, "cue": x.cue}
-                        for x in spans])
-                self._resolve(session, actors)
-        except IntegrityError:
+            return self._try_add(document, mentions, relations, spans)
+        except DBAPIError as exc:
+            if not _lost_race(exc):
+                raise
+        return self._try_add(document, mentions, relations, spans)
+
+    def _try_add(self, document: Document, mentions: list[Mention], relations: list[Relation], spans) -> bool:
+        try:
+            return self._add(document, mentions, relations, spans)
+        except Exception as exc:
             self._forget()
-            if self.has_document(document.id):
+            if isinstance(exc, IntegrityError) and self.has_document(document.id):
                 return False
             raise
-        except Exception:
-            self._forget()
-            raise
+
+    def _add(self, document: Document, mentions: list[Mention], relations: list[Relation], spans) -> bool:
+        """One try of `add_document`, in one transaction; the caches are updated only after commit."""
+        with Session(self.engine) as session, session.begin():
+            if session.get(DocumentRow, document.id) is not None:
+                return False
+            sig = signature(document.text)
+            root = self._duplicates(session).match(sig) or document.id
+            actors = _actors_of(mentions, relations)
+            new = self._write(session, document, mentions, relations, actors, root, sig)
+            if spans:
+                session.execute(insert(RhetoricSpanRow.__table__), [
+                    {"document_id": document.id, "technique": x.technique, "start_char": x.start,
+                     "end_char": x.end, "text": x.text, "confidence": x.confidence, "cue": x.cue}
+                    for x in spans])
+            self._resolve(session, actors)
         for actor_id, norms in new.items():
             self._known.setdefault(actor_id, set()).update(norms)
         if self._copies is not None:
@@ -158,9 +182,13 @@ class Store(StoreReads):
 
     def _write(self, session: Session, document: Document, mentions: list[Mention], relations: list[Relation],
                actors: dict[str, Actor], root: str, sig: list[int]) -> dict[str, set[str]]:
-        """Insert the rows in bulk; returns the actors and aliases added, for the cache after commit."""
+        """Insert the rows in bulk; returns the actors and aliases added, for the cache after commit.
+        Shared rows go in sorted by actor: PostgreSQL locks each row it inserts until commit, and two
+        documents inserting the same actors in opposite orders would deadlock. (An actor's aliases
+        keep their order, which is the order reads list them in.)"""
         known = self._known_aliases(session)
-        new_actors = [{"id": a.id, "name": a.name, "type": a.type} for a in actors.values() if a.id not in known]
+        new_actors = [{"id": a.id, "name": a.name, "type": a.type}
+                      for a in sorted(actors.values(), key=lambda a: a.id) if a.id not in known]
         new: dict[str, set[str]] = {}
         aliases = []
         for actor in actors.values():
@@ -178,6 +206,7 @@ class Store(StoreReads):
         if new_actors:
             session.execute(self._insert_new(ActorRow.__table__), new_actors)
         if aliases:
+            aliases.sort(key=lambda row: row["actor_id"])
             session.execute(self._insert_new(AliasRow.__table__), aliases)
         if mentions:
             session.execute(insert(MentionRow.__table__), [
@@ -216,7 +245,7 @@ class Store(StoreReads):
                     if link.into_id not in found:
                         found.setdefault(link.actor_id, link)
         canonical = self._canonical_ids(session)
-        rows = [self._link_row(link) for link in found.values()
+        rows = [self._link_row(link) for link in sorted(found.values(), key=lambda link: link.actor_id)
                 if link.actor_id not in canonical and canonical.get(link.into_id) != link.actor_id]
         if rows:
             session.execute(self._insert_new(ActorLinkRow.__table__), rows)
