@@ -6,7 +6,7 @@ import re
 import sys
 from importlib import resources
 from pathlib import Path
-from typing import Optional
+from typing import Annotated, Optional
 
 import typer
 from rich.console import Console
@@ -27,7 +27,8 @@ app = typer.Typer(help="Evidence-graded knowledge graphs of armed-conflict actor
 out = Console()
 err = Console(stderr=True)
 
-DB_HELP = "Database: a SQLite file path or a SQLAlchemy URL (default: $ACTORGRAPH_DB or ./actorgraph.sqlite)."
+DB_HELP = ("Database: a SQLite file path, postgresql://user@host/db or another SQLAlchemy URL "
+           "(default: $ACTORGRAPH_DB or ./actorgraph.sqlite).")
 DATE = re.compile(r"\d{4}(-\d{2}(-\d{2})?)?")
 DEMO_QUESTION = "What is the relationship between the RSF and the United Arab Emirates?"
 
@@ -52,18 +53,45 @@ def ingest(paths: list[Path] = typer.Argument(..., help="Files or folders (.txt 
            title: Optional[str] = typer.Option(None), author: Optional[str] = typer.Option(None),
            url: Optional[str] = typer.Option(None), language: Optional[str] = typer.Option(None),
            published: Optional[str] = typer.Option(None, help="Publication date (YYYY-MM-DD)."),
-           max_bytes: int = typer.Option(20_000_000, help="Largest file accepted.")) -> None:
+           max_bytes: int = typer.Option(20_000_000, help="Largest file accepted."),
+           engine: Annotated[str, typer.Option(
+               "--engine", help="local (one process) or ray (parallel workers; needs the ray extra).")] = "local",
+           workers: Annotated[Optional[int], typer.Option(
+               "--workers", help="With --engine ray: parallel workers, one CPU each (default 2).")] = None,
+           address: Annotated[Optional[str], typer.Option(
+               "--address", help="With --engine ray: an existing cluster (auto or ray://HOST:PORT) "
+                                 "instead of a local one started for this command.")] = None) -> None:
     """Read documents, extract actors and relations, and store them (one transaction per document)."""
+    if engine not in {"local", "ray"}:
+        _fail(f"--engine must be local or ray, not {engine!r}")
+        raise typer.Exit(2)
+    if engine == "local" and (workers is not None or address is not None):
+        _fail("--workers and --address need --engine ray")
+        raise typer.Exit(2)
+    if workers is not None and workers < 1:
+        _fail(f"--workers must be at least 1, not {workers}")
+        raise typer.Exit(2)
     store = Store.open(db)
     with Progress(TextColumn("[bold]ingest"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                   TextColumn("{task.description}"), console=err, transient=False) as progress:
         task = progress.add_task("reading", total=None)
-        report = run_ingest([str(p) for p in paths], store,
-                            metadata=_metadata(source=source, title=title, author=author, url=url,
-                                               language=language, published=published),
-                            max_bytes=max_bytes,
-                            on_total=lambda n: progress.update(task, total=n, description=""),
-                            on_progress=lambda name: progress.update(task, advance=1, description=name))
+        options = dict(metadata=_metadata(source=source, title=title, author=author, url=url,
+                                          language=language, published=published),
+                       max_bytes=max_bytes,
+                       on_total=lambda n: progress.update(task, total=n, description=""),
+                       on_progress=lambda name: progress.update(task, advance=1, description=name))
+        if engine == "ray":
+            from .parallel import RayEngineError, ingest_ray
+
+            try:
+                report = ingest_ray([str(p) for p in paths], store, workers=workers or 2, address=address, **options)
+            except RayEngineError as exc:  # no Ray installed, no cluster at --address, or Ray failed
+                store.close()
+                progress.stop()
+                _fail(str(exc))
+                raise typer.Exit(1) from exc
+        else:
+            report = run_ingest([str(p) for p in paths], store, **options)
     store.close()
     for line in report.errors:
         _fail(line)

@@ -1,5 +1,8 @@
 """The data's path end to end: read -> NLP -> extract -> store. The CLI and (later) the web app
-call these functions; they report progress through a callback and never print."""
+call these functions; they report progress through a callback and never print.
+
+`ingest` takes the extraction step as a parameter (`extractor`) so that other engines (Ray, in
+`parallel.py`) share reading, skipping stored documents, writing and error reporting with it."""
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
@@ -12,6 +15,8 @@ from .read import ReadError, iter_documents
 from .store import Store
 
 Progress = Callable[[str], None]
+Outcome = Extraction | Exception
+Extractor = Callable[[list[Document]], Iterable[tuple[Document, Outcome]]]
 
 
 @dataclass
@@ -39,14 +44,39 @@ def read_all(paths: Iterable[str], metadata: dict | None = None,
 
 def extract_all(documents: list[Document], batch_size: int = BATCH_SIZE) -> Iterator[tuple[Document, Extraction]]:
     """Parse in batches (spaCy's `pipe`) and extract each document's mentions and relations."""
-    for document, parsed in zip(documents, parse((d.text for d in documents), batch_size=batch_size)):
+    for document, parsed in zip(documents, parse((d.text for d in documents), batch_size=batch_size), strict=True):
         yield document, extract(document, parsed)
 
 
-def ingest(paths: Iterable[str], store: Store, *, metadata: dict | None = None, max_bytes: int = 20_000_000,
-           on_total: Callable[[int], None] | None = None, on_progress: Progress | None = None) -> IngestReport:
-    """Read, extract and store; each document in its own transaction, failures reported per file."""
-    report = IngestReport()
+def extract_each(documents: list[Document], batch_size: int = BATCH_SIZE) -> Iterator[tuple[Document, Outcome]]:
+    """Like `extract_all`, but a document whose NLP or extraction fails yields its exception instead,
+    so one bad document does not stop the others. If spaCy fails on a batch, that batch is parsed
+    one document at a time to find the culprit, and the rest goes on batched."""
+    done = 0
+    try:
+        for document, parsed in zip(documents, parse((d.text for d in documents), batch_size=batch_size), strict=True):
+            yield document, _extract_one(document, parsed)
+            done += 1
+    except Exception:  # from spaCy: nothing of the failed batch was yielded
+        for document in documents[done:done + batch_size]:
+            try:
+                yield document, _extract_one(document, next(parse([document.text])))
+            except Exception as exc:
+                yield document, exc
+        yield from extract_each(documents[done + batch_size:], batch_size)
+
+
+def _extract_one(document: Document, parsed) -> Outcome:
+    try:
+        return extract(document, parsed)
+    except Exception as exc:  # reported for this document by `write_outcome`
+        return exc
+
+
+def fresh_documents(paths: Iterable[str], store: Store, report: IngestReport, metadata: dict | None = None,
+                    max_bytes: int = 20_000_000) -> list[Document]:
+    """The documents to extract, in input order: read errors and documents already stored (or
+    repeated in the input) are counted in `report` instead."""
     documents, errors = read_all(paths, metadata, max_bytes)
     report.errors.extend(str(e) for e in errors)
     fresh, seen = [], set()
@@ -56,17 +86,37 @@ def ingest(paths: Iterable[str], store: Store, *, metadata: dict | None = None, 
         else:
             seen.add(document.id)
             fresh.append(document)
+    return fresh
+
+
+def write_outcome(store: Store, report: IngestReport, document: Document, outcome: Outcome) -> None:
+    """Store one document in its own transaction, or record why it could not be extracted or stored."""
+    label = document.path or document.name
+    if isinstance(outcome, Exception):
+        report.errors.append(f"{label}: not extracted: {outcome}")
+        return
+    try:
+        if store.add_document(document, outcome.mentions, outcome.relations, outcome.spans):
+            report.added += 1
+            report.relations += len(outcome.relations)
+        else:
+            report.skipped += 1
+    except Exception as exc:  # one bad document must not stop the batch
+        report.errors.append(f"{label}: not stored: {exc}")
+
+
+def ingest(paths: Iterable[str], store: Store, *, metadata: dict | None = None, max_bytes: int = 20_000_000,
+           on_total: Callable[[int], None] | None = None, on_progress: Progress | None = None,
+           extractor: Extractor = extract_each) -> IngestReport:
+    """Read, extract and store; each document in its own transaction, failures reported per file.
+    `extractor` must yield the documents in the order given: cross-document actor resolution
+    depends on the order documents are written, and every engine must build the same graph."""
+    report = IngestReport()
+    fresh = fresh_documents(paths, store, report, metadata, max_bytes)
     if on_total:
         on_total(len(fresh))
-    for document, extraction in extract_all(fresh):
-        try:
-            if store.add_document(document, extraction.mentions, extraction.relations, extraction.spans):
-                report.added += 1
-                report.relations += len(extraction.relations)
-            else:
-                report.skipped += 1
-        except Exception as exc:  # one bad document must not stop the batch
-            report.errors.append(f"{document.path or document.name}: not stored: {exc}")
+    for document, outcome in extractor(fresh):
+        write_outcome(store, report, document, outcome)
         if on_progress:
             on_progress(document.name)
     return report
