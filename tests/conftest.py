@@ -53,10 +53,10 @@ def free_port() -> int:
 class LiveServer:
     """`actorgraph serve` started as its own process on 127.0.0.1, as a user would run it."""
 
-    def __init__(self, db: Path, *extra: str, env: dict | None = None):
+    def __init__(self, db: Path | str, *extra: str, env: dict | None = None, log_dir: Path | None = None):
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
-        self.log = db.with_suffix(f".serve-{self.port}.log")
+        self.log = (log_dir or Path(db).parent) / f"serve-{self.port}.log"
         command = [sys.executable, "-m", "actorgraph", "serve", "--db", str(db), "--port", str(self.port), *extra]
         self.process = subprocess.Popen(command, stdout=self.log.open("w"), stderr=subprocess.STDOUT,
                                         env={**os.environ, **(env or {})})

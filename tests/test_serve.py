@@ -132,3 +132,27 @@ def test_merge_and_split_corrections(server):
         assert client.post("/api/merge", json={"keep": "Kivu Liberation Front"}).status_code == 422
         assert client.post("/api/split", content=b"not json", headers={"content-type": "application/json"}
                            ).status_code == 422
+
+
+def test_server_and_commands_on_postgresql(pg_db_url, tmp_path):
+    """`--db postgresql://...` for the CLI and the server alike: the same graph, the same answers."""
+    from test_cli import cli
+
+    (tmp_path / "kivu.txt").write_text(ARMING + SPLIT)
+    done = cli("ingest", str(tmp_path / "kivu.txt"), "--db", pg_db_url, cwd=tmp_path)
+    assert done.returncode == 0 and "1 added" in done.stdout, done.stderr
+    asked = cli("ask", "How is Rwanda linked to the M23?", "--db", pg_db_url, "--format", "json", cwd=tmp_path)
+    assert asked.returncode == 0 and json.loads(asked.stdout)["paths"], asked.stderr
+    exported = cli("export", "--db", pg_db_url, "--format", "json", "--output", str(tmp_path / "g.json"), cwd=tmp_path)
+    assert exported.returncode == 0 and json.loads((tmp_path / "g.json").read_text())["edges"]
+    running = LiveServer(pg_db_url, log_dir=tmp_path)
+    try:
+        with httpx.Client(base_url=running.url, timeout=120) as client:
+            klf = client.get("/api/actors", params={"q": "KLF"}).json()["actors"][0]["id"]
+            assert client.get("/api/graph", params={"actor": klf}).json()["edges"]
+            events = follow(client, upload(client, ("more.txt", b"Uganda hosts the Kivu Liberation Front.\n")
+                                           ).json()["events"])
+            assert events[-1]["state"] == "done" and events[-1]["added"] == 1
+            assert client.get("/api/stats").json()["documents"] == 2
+    finally:
+        running.stop()

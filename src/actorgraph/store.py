@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import json
 import os
+import sqlite3
+import time
 from collections import defaultdict
 from datetime import datetime, timezone
 from pathlib import Path
@@ -31,6 +33,7 @@ from .sources import DuplicateIndex, signature
 __all__ = ["DEFAULT_DB", "SchemaMismatch", "Store", "database_url"]
 
 DEFAULT_DB = "actorgraph.sqlite"
+WAL_WAIT_SECONDS = 30
 
 
 def database_url(db: str | None) -> str:
@@ -47,10 +50,19 @@ def database_url(db: str | None) -> str:
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:
-    """WAL lets readers (ask, the web app) work while an ingest writes; SQLite leaves FKs off by default."""
+    """WAL lets readers (ask, the web app) work while an ingest writes; SQLite leaves FKs off by default.
+    WAL is a property of the file: switching a new file to it waits while another process that
+    opened it at the same moment holds the write lock (SQLite does not apply its busy timeout here)."""
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.execute("PRAGMA journal_mode=WAL")
+    deadline = time.monotonic() + WAL_WAIT_SECONDS
+    while cursor.execute("PRAGMA journal_mode").fetchone()[0].lower() != "wal":
+        try:
+            cursor.execute("PRAGMA journal_mode=WAL")
+        except sqlite3.OperationalError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.05)
     cursor.close()
 
 
