@@ -76,6 +76,14 @@ def find_actor(store, key: str):
     return found
 
 
+def find_document(store, key: str):
+    """A stored document by id, id prefix, name or title, or a 404 naming what was asked for."""
+    found = store.document(key)
+    if found is None:
+        raise HTTPException(404, f"no stored document {key!r}")
+    return found
+
+
 def actor_json(actor, counts: dict | None = None) -> dict:
     item = {"id": actor.id, "name": actor.name, "type": actor.type, "aliases": list(actor.aliases)}
     return {**item, **(counts or {})}
@@ -115,9 +123,7 @@ def documents(request: Request, limit: Annotated[int, Query(ge=1, le=1000)] = 10
 @router.get("/documents/{doc_id}")
 def document(request: Request, doc_id: str) -> dict:
     store = store_of(request)
-    found = store.document(doc_id)
-    if found is None:
-        raise HTTPException(404, f"no stored document {doc_id!r}")
+    found = find_document(store, doc_id)
     techniques = rhetoric().techniques
     relations = store.relations(document_id=found.id)
     return {"id": found.id, "name": found.name, "title": found.title, "source": found.source,
@@ -253,9 +259,7 @@ def ask(request: Request, q: str, as_of_date: Annotated[str | None, Query(alias=
 @router.get("/profile/{doc_id}")
 def profile(request: Request, doc_id: str) -> dict:
     store = store_of(request)
-    found = store.document(doc_id)
-    if found is None:
-        raise HTTPException(404, f"no stored document {doc_id!r}")
+    found = find_document(store, doc_id)
     parsed = next(parse([found.text]))
     return profile_of(found, parsed, lambda r: confirmed_by_others(store.relations([r.subject.actor.id]), r))
 
