@@ -314,6 +314,12 @@ def resolve_actor(store, name: str) -> Actor | None:
     return store.actor(known.id) if known else None
 
 
+def actor_by_key(store, key: str) -> Actor | None:
+    """A stored actor by id (a merged id names its canonical actor), else as `resolve_actor` finds it:
+    how the web app and exports take an actor, where ids and names both come in."""
+    return store.actor(key) or resolve_actor(store, key)
+
+
 def ask(store, question: str, day: str | None = None) -> dict:
     """Answer a relationship question from a store: paths are ranked on light rows (`_relevant`),
     and evidence is loaded only for the direct relations and the strongest paths."""

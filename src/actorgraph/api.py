@@ -3,7 +3,6 @@ with every quote, questions, profiles, attention and exports. Each route is a th
 same library functions the CLI calls; `serve.py` mounts it with the write routes and the page."""
 from __future__ import annotations
 
-import calendar
 import re
 from typing import Annotated
 
@@ -11,14 +10,14 @@ from fastapi import APIRouter, HTTPException, Query, Request, Response
 
 from . import answer as answering
 from . import export as exporting
-from .fuse import MODALITY_WEIGHT, as_of, claims_of, confirmed_by_others, earliest_day, timeline, validity
+from .fuse import (DAY, MODALITY_WEIGHT, as_of, claims_of, confirmed_by_others, earliest_day, latest_day, timeline,
+                   validity)
 from .lexicon import ontology
 from .models import relation_json
 from .nlp import parse
 from .profile import attention as source_attention, profile_of
 from .rhetoric import rhetoric
 
-DATE = re.compile(r"\d{4}(-\d{2}(-\d{2})?)?")
 GRADE = re.compile(r"(?P<letter>[A-F])?(?P<number>[1-6])?")
 MAX_GRAPH_EDGES = 400
 
@@ -27,22 +26,12 @@ Dates = Annotated[str | None, Query(description="YYYY, YYYY-MM or YYYY-MM-DD")]
 Names = Annotated[list[str] | None, Query()]
 
 
-def last_day(value: str) -> str:
-    """The real last day a YYYY or YYYY-MM value covers, for the page's date slider."""
-    if len(value) == 4:
-        return f"{value}-12-31"
-    if len(value) == 7:
-        year, month = map(int, value.split("-"))
-        return f"{value}-{calendar.monthrange(year, month)[1]:02d}"
-    return value[:10]
-
-
 def store_of(request: Request):
     return request.app.state.store
 
 
 def _date(value: str | None, field: str) -> str | None:
-    if value and not DATE.fullmatch(value):
+    if value and not DAY.fullmatch(value):
         raise HTTPException(422, f"{field} must be YYYY, YYYY-MM or YYYY-MM-DD, not {value!r}")
     return value or None
 
@@ -70,7 +59,7 @@ def grade_test(value: str | None):
 
 def find_actor(store, key: str):
     """An actor by id, name or alias, or a 404 naming what was asked for."""
-    found = store.actor(key) or answering.resolve_actor(store, key)
+    found = answering.actor_by_key(store, key)
     if found is None:
         raise HTTPException(404, f"no actor called {key!r} in the database")
     return found
@@ -158,8 +147,7 @@ def actor(request: Request, actor_id: str) -> dict:
     found = find_actor(store, actor_id)
     graded = _graded(store.relations([found.id]))
     grades = {id(r): g for r, g in graded}
-    counts = next((row for row in store.actors() if row["id"] == found.id), {})
-    return {"actor": actor_json(found, {k: counts.get(k, 0) for k in ("relations", "mentions")}), "relations": [relation_item(r, g) for r, g in graded],
+    return {"actor": actor_json(found, store.actor_counts(found.id)), "relations": [relation_item(r, g) for r, g in graded],
             "timeline": [relation_item(r, grades[id(r)]) for r in timeline([r for r, _ in graded])]}
 
 
@@ -205,10 +193,10 @@ def graph(request: Request, actor: str | None = None, hops: Annotated[int, Query
     if center is None:
         return {"center": None, "nodes": [], "edges": [], "dates": {"min": None, "max": None},
                 "predicates": list(ontology().predicates), "modalities": list(MODALITY_WEIGHT)}
-    selection = exporting.select(store, center.id, hops)
-    dates = sorted(d for r in selection.relations for d in validity(r) if d)
+    around = exporting.neighbourhood_relations(store, center.id, hops)
+    dates = sorted(d for r in around for d in validity(r) if d)
     edges, nodes = [], {center.id: center}
-    claims = sorted(claims_of(as_of(list(selection.relations), day)), key=lambda c: -c.strength)
+    claims = sorted(claims_of(as_of(around, day)), key=lambda c: -c.strength)
     for claim in claims:
         if ((predicates and claim.predicate not in predicates) or (modalities and claim.modality not in modalities)
                 or not passes(claim.grade)):
@@ -227,7 +215,7 @@ def graph(request: Request, actor: str | None = None, hops: Annotated[int, Query
     return {"center": center.id,
             "nodes": [{"id": a.id, "name": a.name, "type": a.type, "center": a.id == center.id} for a in nodes.values()],
             "edges": edges, "truncated": len(edges) >= MAX_GRAPH_EDGES,
-            "dates": {"min": earliest_day(dates[0]) if dates else None, "max": last_day(dates[-1]) if dates else None},
+            "dates": {"min": earliest_day(dates[0]) if dates else None, "max": latest_day(dates[-1])[:10] if dates else None},
             "predicates": list(ontology().predicates), "modalities": list(MODALITY_WEIGHT)}
 
 

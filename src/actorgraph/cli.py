@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import json
-import re
 import sys
 from importlib import resources
 from pathlib import Path
@@ -15,7 +14,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from . import answer as answering
-from .fuse import claims_of, confirmed_by_others, timeline as fused_timeline, validity
+from .fuse import DAY, claims_of, confirmed_by_others, timeline as fused_timeline, validity
 from .models import relation_json
 from .nlp import PipelineMissing, parse
 from .profile import attention as source_attention, profile_of, render_profile
@@ -29,7 +28,6 @@ err = Console(stderr=True)
 
 DB_HELP = ("Database: a SQLite file path, postgresql://user@host/db or another SQLAlchemy URL "
            "(default: $ACTORGRAPH_DB or ./actorgraph.sqlite).")
-DATE = re.compile(r"\d{4}(-\d{2}(-\d{2})?)?")
 DEMO_QUESTION = "What is the relationship between the RSF and the United Arab Emirates?"
 
 
@@ -134,7 +132,7 @@ def ask(question: str = typer.Argument(..., help='e.g. "What is the relationship
         as_of: Optional[str] = typer.Option(None, "--as-of", help="Answer for a date (YYYY, YYYY-MM or YYYY-MM-DD).")
         ) -> None:
     """Answer "What is the relationship between A and B?" with direct relations, paths and evidence."""
-    if as_of and not DATE.fullmatch(as_of):
+    if as_of and not DAY.fullmatch(as_of):
         _fail(f"--as-of must be YYYY, YYYY-MM or YYYY-MM-DD, not {as_of!r}")
         raise typer.Exit(2)
     store = Store.open(db)
@@ -313,10 +311,10 @@ def serve(db: Optional[str] = typer.Option(None, "--db", help=DB_HELP),
     """The analyst's workbench: the HTTP API (docs at /docs) and the graph page, over one database."""
     import uvicorn
 
-    from .serve import create_app, vendor_file
+    from .serve import create_app
 
     application = create_app(db, host=host, token=token, max_upload_bytes=int(max_upload_mb * 1_000_000))
-    if vendor_file("cytoscape.min.js") is None:
+    if application.state.cytoscape is None:
         _fail("Cytoscape.js is not installed, so the page cannot draw graphs: run `npm ci` in the repository")
     if not application.state.writes:
         _fail(f"listening on {host} without a token: uploads and corrections are disabled")

@@ -21,6 +21,7 @@ from pathlib import Path
 
 import networkx as nx
 
+from .answer import actor_by_key
 from .fuse import MODALITY_WEIGHT, Claim, claims_of, validity
 from .models import Actor, Relation
 from .sources import registry
@@ -84,53 +85,54 @@ def _check_format(fmt: str) -> None:
         raise ValueError(f"unknown export format {fmt!r}; choose one of: {', '.join(FORMATS)}")
 
 
-def _resolve(store, key: str) -> Actor:
-    """An actor by id (a merged id names its canonical actor), else by name or alias."""
-    actor = store.actor(key)
-    if actor is None:
-        found = store.find_actors(key)
-        actor = found[0] if found else None
-    if actor is None:
+def _check_hops(hops: int) -> None:
+    if not 1 <= hops <= MAX_HOPS:
+        raise ValueError(f"hops must be between 1 and {MAX_HOPS}, got {hops}")
+
+
+def _neighbourhood(store, key: str, hops: int) -> tuple[set[str], list[Relation]]:
+    """Actors within `hops` relation steps of the actor `key` names (id, else name or alias;
+    breadth first over light rows, each actor's edges read once) and the relations among them."""
+    found = actor_by_key(store, key)
+    if found is None:
         raise ValueError(f"no actor {key!r} in the store")
-    return actor
-
-
-def _neighbourhood(store, start: str, hops: int) -> tuple[set[str], list[int]]:
-    """Actors within `hops` relation steps of `start` (breadth first over light rows) and the ids
-    of the relations whose ends are all among them."""
-    selected, frontier = {start}, {start}
-    for _ in range(hops):
+    selected, frontier, rows = {found.id}, {found.id}, {}
+    for step in range(hops + 1):
         if not frontier:
             break
-        reached = {end for row in store.edges(sorted(frontier)) for end in row[1:4] if end}
-        frontier = reached - selected
+        rows.update((row[0], row) for row in store.edges(sorted(frontier)))
+        if step == hops:
+            break
+        frontier = {end for row in rows.values() for end in row[1:4] if end} - selected
         selected |= frontier
-    rows = store.edges(sorted(selected))
-    return selected, sorted(row[0] for row in rows if {e for e in row[1:4] if e} <= selected)
+    ids = sorted(i for i, row in rows.items() if {e for e in row[1:4] if e} <= selected)
+    return selected, store.relations(ids=ids) if ids else []
+
+
+def neighbourhood_relations(store, key: str, hops: int = 2) -> list[Relation]:
+    """The relations among the actors within `hops` steps of one actor: what the web app draws,
+    without the counts and document metadata an export adds."""
+    _check_hops(hops)
+    return _neighbourhood(store, key, hops)[1]
 
 
 def select(store, actor_id: str | None = None, hops: int = 2) -> Selection:
     """Everything in the store, or the neighbourhood of one actor (id, or a name as a fallback)
     out to `hops` relation steps (1-4) with the relations among those actors."""
-    if not 1 <= hops <= MAX_HOPS:
-        raise ValueError(f"hops must be between 1 and {MAX_HOPS}, got {hops}")
+    _check_hops(hops)
     rows = store.actors()
     if actor_id is None:
         relations = store.relations()
         wanted = {row["id"] for row in rows}
     else:
-        wanted, ids = _neighbourhood(store, _resolve(store, actor_id).id, hops)
-        relations = store.relations(ids=ids) if ids else []
+        wanted, relations = _neighbourhood(store, actor_id, hops)
     known = {m.actor.id: m.actor for r in relations for m in (r.subject, r.object, r.object2) if m}
     order = [row["id"] for row in rows if row["id"] in wanted]
     order += sorted((wanted | set(known)) - set(order))
     actors = tuple(known.get(i) or store.actor(i) for i in order)
     counts = {row["id"]: {"mentions": row["mentions"], "relations": row["relations"]} for row in rows}
-    documents = {}
-    for r in relations:
-        if r.doc_id and r.doc_id not in documents:
-            doc = store.document(r.doc_id)
-            documents[r.doc_id] = {name: getattr(doc, name, None) for name in DOCUMENT_FIELDS}
+    cited = store.document_metadata({r.doc_id for r in relations if r.doc_id})
+    documents = {doc_id: {name: row[name] for name in DOCUMENT_FIELDS} for doc_id, row in cited.items()}
     return Selection(tuple(a for a in actors if a is not None), tuple(relations), documents, counts)
 
 

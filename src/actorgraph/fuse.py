@@ -10,6 +10,8 @@ modality). Validity in time comes from the text, else from the publication date.
 """
 from __future__ import annotations
 
+import calendar
+import re
 from collections import defaultdict
 from dataclasses import dataclass
 from functools import cached_property
@@ -22,6 +24,7 @@ MODALITY_WEIGHT = {"asserted": 1.0, "reported": 0.7, "hedged": 0.5, "conditional
                    "negated": 0.0}
 CREDIBILITY_WEIGHT = {1: 1.0, 2: 0.9, 3: 0.75, 4: 0.55, 5: 0.3, 6: 0.2}
 RELIABILITY_WEIGHT = {"A": 1.0, "B": 0.95, "C": 0.85, "D": 0.7, "E": 0.5, "F": 0.8}
+DAY = re.compile(r"\d{4}(-\d{2}(-\d{2})?)?")  # what `as_of` and every date filter accept
 
 
 def source_key(relation: Relation) -> str:
@@ -130,8 +133,15 @@ def earliest_day(value: str) -> str:
 
 
 def latest_day(value: str) -> str:
-    """The last day it covers (months end on the 31st: only ever compared, never shown as a date)."""
-    return value + "-12-31" if len(value) == 4 else (value + "-31" if len(value) == 7 else value)
+    """The last day a YYYY, YYYY-MM or YYYY-MM-DD value covers."""
+    if len(value) == 4:
+        return value + "-12-31"
+    if len(value) == 7:
+        try:
+            return f"{value}-{calendar.monthrange(int(value[:4]), int(value[5:]))[1]:02d}"
+        except ValueError:  # not a real month: still later than any day of it
+            return value + "-31"
+    return value
 
 
 def validity(relation: Relation) -> tuple[str | None, str | None]:

@@ -78,6 +78,12 @@ class StoreReads:
                 counter[canonical.get(actor_id, actor_id)] += count
         return relations, mentions
 
+    def actor_counts(self, actor_id: str) -> dict[str, int]:
+        """One canonical actor's relations and mentions, counted as `actors` counts them."""
+        with Session(self.engine) as session:
+            relations, mentions = self._counts(session, {actor_id})
+        return {"relations": relations[actor_id], "mentions": mentions[actor_id]}
+
     def find_actors(self, name: str) -> list[Actor]:
         """Actors a user's name refers to: by alias, else by canonical name; the best connected first."""
         norm = normalize(name)
@@ -232,6 +238,14 @@ class StoreReads:
             rows = session.execute(query).all()
         keys = ("id", "name", "title", "source", "published", "relations")
         return [dict(zip(keys, row)) for row in rows]
+
+    def document_metadata(self, ids) -> dict[str, dict]:
+        """Documents' metadata without their text, by id, in one query per 900 ids."""
+        columns = (DocumentRow.id, DocumentRow.name, DocumentRow.title, DocumentRow.source, DocumentRow.author,
+                   DocumentRow.published, DocumentRow.url)
+        with Session(self.engine) as session:
+            return {row.id: dict(row._mapping) for chunk in _chunks(sorted(ids))
+                    for row in session.execute(select(*columns).where(DocumentRow.id.in_(chunk)))}
 
     def stats(self) -> dict:
         with Session(self.engine) as session:

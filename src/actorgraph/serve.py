@@ -15,11 +15,12 @@ import os
 import re
 import shutil
 import tempfile
+import threading
 import time
 import uuid
 from contextlib import asynccontextmanager
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, fields
 from importlib import resources
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -70,7 +71,8 @@ def vendor_file(name: str) -> Path | None:
 
 @dataclass
 class Job:
-    """One upload's ingest, as the page sees it while it runs."""
+    """One upload's ingest, as the page sees it while it runs. The ingest thread updates it while
+    the event stream reads it, so both hold its lock: a reader never sees "done" before the counts."""
 
     id: str
     state: str = "queued"
@@ -82,14 +84,22 @@ class Job:
     relations: int = 0
     errors: list[str] = field(default_factory=list)
     version: int = 0
+    lock: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
 
     def update(self, **values) -> None:
-        for key, value in values.items():
-            setattr(self, key, value)
-        self.version += 1
+        with self.lock:
+            for key, value in values.items():
+                setattr(self, key, value)
+            self.version += 1
+
+    def snapshot(self) -> tuple[int, dict]:
+        """The version and the state the page sees, read together."""
+        with self.lock:
+            return self.version, {f.name: getattr(self, f.name) for f in fields(self)
+                                  if f.name not in {"version", "lock"}}
 
     def as_json(self) -> dict:
-        return {k: v for k, v in asdict(self).items() if k != "version"}
+        return self.snapshot()[1]
 
 
 class Jobs:
@@ -236,10 +246,11 @@ def write_router() -> APIRouter:
         def stream():
             seen, deadline = -1, time.monotonic() + 3600
             while time.monotonic() < deadline:
-                if job.version != seen:
-                    seen = job.version
-                    yield f"data: {json.dumps(job.as_json())}\n\n"
-                    if job.state in {"done", "failed"}:
+                version, state = job.snapshot()
+                if version != seen:
+                    seen = version
+                    yield f"data: {json.dumps(state)}\n\n"
+                    if state["state"] in {"done", "failed"}:
                         return
                 time.sleep(0.1)
 
