@@ -428,6 +428,38 @@ def evaluate_command(
             out.print(item)
 
 
+corpus_app = typer.Typer(help="The project's annotated corpus: check its files, write its report.", no_args_is_help=True)
+app.add_typer(corpus_app, name="corpus")
+
+
+@corpus_app.command("check")
+def corpus_check(root: Path = typer.Argument(Path("corpus"), help="The corpus folder (with conflicts.yaml, train/, test/)."),
+                 files: Optional[list[Path]] = typer.Argument(None, help="Only these gold files (default: all).")) -> None:
+    """Every problem in the corpus, one line each naming the file: the scorer's checks, metadata,
+    length, split by conflict, surface forms and near-copies. Exits 1 when there is any."""
+    from .corpus import check
+
+    problems = check(root, files or None)
+    for line in problems:
+        _fail(line)
+    if problems:
+        raise typer.Exit(1)
+    out.print("corpus: no problems", highlight=False)
+
+
+@corpus_app.command("report")
+def corpus_report(root: Path = typer.Argument(Path("corpus"), help="The corpus folder."),
+                  output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write here (default: print).")) -> None:
+    """The corpus report (documents, words, conflicts, genres, relations per predicate and modality)."""
+    from .corpus import report
+
+    text = report(root)
+    if output is None:
+        sys.stdout.write(text)
+    else:
+        output.write_text(text, encoding="utf-8")
+
+
 def main() -> None:
     try:
         app()

@@ -183,7 +183,7 @@ def text_beside(gold_file: Path) -> Path:
     return gold_file.with_name(gold_file.name.removesuffix(GOLD_SUFFIX).removesuffix(".yaml") + ".txt")
 
 
-def _check(file: Path, gold) -> dict:
+def check_gold(file: Path, gold) -> dict:
     """The gold file's content, or a ValueError naming the file and the field that is wrong."""
     def need(ok, field: str, message: str, where: str = str(file)) -> None:
         if not ok:
@@ -218,7 +218,7 @@ def load_gold(path: str | Path) -> list[dict]:
     golds = []
     for file in gold_files(path):
         try:
-            golds.append(_check(file, yaml.safe_load(file.read_text("utf-8"))))
+            golds.append(check_gold(file, yaml.safe_load(file.read_text("utf-8"))))
         except (yaml.YAMLError, UnicodeDecodeError) as exc:
             raise ValueError(f"{file}: not valid YAML: {exc}") from exc
     return golds
