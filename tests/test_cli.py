@@ -169,3 +169,42 @@ def test_export_writes_each_format(ingested, corpus, tmp_path):
     unknown = cli("export", "--db", str(db), "--actor", "Atlantis", "--output", str(tmp_path / "y"), cwd=corpus)
     assert unknown.returncode == 1 and "Atlantis" in unknown.stderr
     assert not (tmp_path / "y").exists()
+
+
+@pytest.mark.parametrize("command", [
+    ("ask", "What is the relationship between Rwanda and the KLF?"), ("actors",), ("show", "KLF"),
+    ("timeline", "KLF"), ("export", "--format", "json"), ("merges",), ("attention", "Lakes Monitor"),
+    ("serve", "--port", "0")])
+def test_read_commands_refuse_a_missing_database_and_create_nothing(tmp_path, command):
+    missing = tmp_path / "nowhere" / "missing.sqlite"
+    result = cli(*command, "--db", str(missing), cwd=tmp_path)
+    assert result.returncode == 1
+    assert [line for line in result.stderr.splitlines() if line.startswith("error:")] == [
+        f"error: no database at {missing} (build one with: actorgraph ingest FILES --db {missing})"]
+    assert not missing.exists() and not missing.parent.exists()
+
+
+def test_profile_of_a_file_needs_no_database(corpus, tmp_path):
+    result = cli("profile", str(corpus / "a.txt"), "--format", "json", "--db", str(tmp_path / "none.sqlite"), cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["relations"] > 0 and not (tmp_path / "none.sqlite").exists()
+
+
+def test_export_writes_standard_output_for_pipes(ingested, corpus, tmp_path):
+    import networkx as nx
+    from followthemoney import model
+
+    db, _ = ingested
+    graphml = cli("export", "--db", str(db), "--format", "graphml", cwd=corpus)
+    assert graphml.returncode == 0, graphml.stderr
+    (tmp_path / "out.graphml").write_text(graphml.stdout)
+    assert nx.read_graphml(tmp_path / "out.graphml").number_of_edges() > 0
+    ftm = cli("export", "--db", str(db), "--format", "ftm", "-o", "-", cwd=corpus)
+    entities = [model.get_proxy(json.loads(line), cleaned=False) for line in ftm.stdout.splitlines()]
+    assert {e.schema.name for e in entities} >= {"Organization", "Article", "UnknownLink"}
+    validated = subprocess.run([str(Path(EXE).with_name("ftm")), "validate"], input=ftm.stdout,
+                               capture_output=True, text=True, timeout=120)
+    assert validated.returncode == 0, validated.stderr
+    assert len(validated.stdout.splitlines()) == len(entities)
+    csv = cli("export", "--db", str(db), "--format", "csv", cwd=corpus)
+    assert csv.returncode == 2 and "--output DIR" in csv.stderr

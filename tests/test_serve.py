@@ -17,7 +17,7 @@ SPLIT = "The Kivu Liberation Front (KLF) split from the M23 in 2019.\n"
 @pytest.fixture
 def server(tmp_path, request):
     marker = request.node.get_closest_marker("serve_args")
-    running = LiveServer(tmp_path / "graph.sqlite", *(marker.args if marker else ()))
+    running = LiveServer(tmp_path / "graph.sqlite", "--create", *(marker.args if marker else ()))
     yield running
     running.stop()
 

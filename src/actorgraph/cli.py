@@ -19,7 +19,7 @@ from .models import relation_json
 from .nlp import PipelineMissing, parse
 from .profile import attention as source_attention, profile_of, render_profile
 from .pipeline import extract_all, ingest as run_ingest, read_all
-from .store import SchemaMismatch, Store
+from .store import NoDatabase, SchemaMismatch, Store
 
 app = typer.Typer(help="Evidence-graded knowledge graphs of armed-conflict actors, built offline from text.",
                   no_args_is_help=True, add_completion=False, pretty_exceptions_show_locals=False)
@@ -36,7 +36,7 @@ def _metadata(**values: Optional[str]) -> dict:
 
 
 def _fail(message: str) -> None:
-    err.print(f"[red]error:[/red] {escape(message)}", highlight=False)
+    err.print(f"[red]error:[/red] {escape(message)}", highlight=False, soft_wrap=True)
 
 
 def _row(table: Table, *values) -> None:
@@ -135,7 +135,7 @@ def ask(question: str = typer.Argument(..., help='e.g. "What is the relationship
     if as_of and not DAY.fullmatch(as_of):
         _fail(f"--as-of must be YYYY, YYYY-MM or YYYY-MM-DD, not {as_of!r}")
         raise typer.Exit(2)
-    store = Store.open(db)
+    store = Store.open(db, create=False)
     try:
         result = answering.ask(store, question, as_of)
     except ValueError as exc:
@@ -153,7 +153,7 @@ def ask(question: str = typer.Argument(..., help='e.g. "What is the relationship
 def actors(db: Optional[str] = typer.Option(None, "--db", help=DB_HELP),
            limit: int = typer.Option(50, help="How many to list.")) -> None:
     """List the actors in the database, most connected first."""
-    store = Store.open(db)
+    store = Store.open(db, create=False)
     table = Table("id", "name", "type", "mentions", "relations")
     for row in store.actors()[:limit]:
         _row(table, row["id"], row["name"], row["type"], str(row["mentions"]), str(row["relations"]))
@@ -174,7 +174,7 @@ def _named(store: Store, name: str):
 def show(actor: str = typer.Argument(..., help="A name or alias."),
          db: Optional[str] = typer.Option(None, "--db", help=DB_HELP)) -> None:
     """Show one actor: its aliases and every relation with its evidence."""
-    store = Store.open(db)
+    store = Store.open(db, create=False)
     found = _named(store, actor)
     relations = store.relations([found.id])
     store.close()
@@ -204,7 +204,7 @@ def split(actor: str = typer.Argument(..., help="The id of a merged actor (see `
 
 def _correct(db: Optional[str], change, done: str, joint: str) -> None:
     """Apply a user's correction to the store; a refused one is an error line and exit 1."""
-    store = Store.open(db)
+    store = Store.open(db, create=False)
     try:
         link = change(store)
     except ValueError as exc:
@@ -218,7 +218,7 @@ def _correct(db: Optional[str], change, done: str, joint: str) -> None:
 @app.command()
 def merges(db: Optional[str] = typer.Option(None, "--db", help=DB_HELP)) -> None:
     """List every merge of actors across documents, with who made it and why."""
-    store = Store.open(db)
+    store = Store.open(db, create=False)
     table = Table("merged id", "into", "origin", "reason")
     for link in store.links():
         _row(table, link.actor_id, link.into_id, link.origin, link.reason)
@@ -231,7 +231,7 @@ def timeline(actor: str = typer.Argument(..., help="A name or alias."),
              other: Optional[str] = typer.Argument(None, help="A second actor: only their shared history."),
              db: Optional[str] = typer.Option(None, "--db", help=DB_HELP)) -> None:
     """An actor's relations (or a pair's) in the order they held, with source, modality and grade."""
-    store = Store.open(db)
+    store = Store.open(db, create=False)
     actors = [_named(store, actor)] + ([_named(store, other)] if other else [])
     relations = store.relations([a.id for a in actors])
     store.close()
@@ -249,12 +249,20 @@ def profile(doc: str = typer.Argument(..., help="A file, or a stored document's 
             db: Optional[str] = typer.Option(None, "--db", help=DB_HELP),
             format: str = typer.Option("text", "--format", help="text or json.")) -> None:
     """Critical reading of one document: genre, how firmly it claims, rhetoric, sources, labels put on
-    actors, probable misspellings, and territorial claims no other stored source confirms."""
-    store = Store.open(db)
-    if Path(doc).is_file():
+    actors, probable misspellings, and territorial claims no other stored source confirms. A file is
+    profiled without a database when there is none (then no claim is checked against other sources)."""
+    is_file = Path(doc).is_file()
+    try:
+        store = Store.open(db, create=False)
+    except NoDatabase:
+        if not is_file:
+            raise
+        store = None
+    if is_file:
         documents, errors = read_all([doc])
         if errors:
-            store.close()
+            if store:
+                store.close()
             _fail(str(errors[0]))
             raise typer.Exit(1)
         document = documents[0]
@@ -265,8 +273,10 @@ def profile(doc: str = typer.Argument(..., help="A file, or a stored document's 
             _fail(f"no file or stored document called {doc!r}")
             raise typer.Exit(1)
     parsed = next(parse([document.text]))
-    result = profile_of(document, parsed, lambda r: confirmed_by_others(store.relations([r.subject.actor.id]), r))
-    store.close()
+    confirmed = store and (lambda r: confirmed_by_others(store.relations([r.subject.actor.id]), r))
+    result = profile_of(document, parsed, confirmed)
+    if store:
+        store.close()
     if format == "json":
         sys.stdout.write(json.dumps(result, ensure_ascii=False, indent=2) + "\n")
     else:
@@ -283,7 +293,7 @@ def attention(source: str = typer.Argument(..., help="An outlet, as documents na
     if by not in {"day", "week", "month", "all"}:
         _fail(f"--by must be day, week, month or all, not {by!r}")
         raise typer.Exit(2)
-    store = Store.open(db)
+    store = Store.open(db, create=False)
     documents = store.mentions_by_document(source)
     store.close()
     if not documents:
@@ -307,13 +317,16 @@ def serve(db: Optional[str] = typer.Option(None, "--db", help=DB_HELP),
           port: int = typer.Option(8000, help="Port to listen on."),
           token: Optional[str] = typer.Option(None, envvar="ACTORGRAPH_TOKEN",
                                               help="Token that uploads and corrections must send (Bearer)."),
-          max_upload_mb: float = typer.Option(20.0, help="Largest upload accepted, in MB.")) -> None:
+          max_upload_mb: float = typer.Option(20.0, help="Largest upload accepted, in MB."),
+          create: bool = typer.Option(False, "--create", help="Start on an empty database when none exists "
+                                                              "(to fill it with uploads).")) -> None:
     """The analyst's workbench: the HTTP API (docs at /docs) and the graph page, over one database."""
     import uvicorn
 
     from .serve import create_app
 
-    application = create_app(db, host=host, token=token, max_upload_bytes=int(max_upload_mb * 1_000_000))
+    application = create_app(db, host=host, token=token, max_upload_bytes=int(max_upload_mb * 1_000_000),
+                             create=create)
     if application.state.cytoscape is None:
         _fail("Cytoscape.js is not installed, so the page cannot draw graphs: run `npm ci` in the repository")
     if not application.state.writes:
@@ -324,18 +337,24 @@ def serve(db: Optional[str] = typer.Option(None, "--db", help=DB_HELP),
 
 
 @app.command()
-def export(output: Path = typer.Option(..., "--output", "-o", help="File to write (a folder for csv)."),
+def export(output: Optional[str] = typer.Option(
+               None, "--output", "-o", help="File to write (a folder for csv); standard output when left out or '-'."),
            format: str = typer.Option("graphml", "--format", help="ftm, graphml, gexf, csv or json."),
            actor: Optional[str] = typer.Option(None, help="Only the network around this actor."),
            hops: int = typer.Option(2, help="With --actor: how many relation steps around it."),
            db: Optional[str] = typer.Option(None, "--db", help=DB_HELP)) -> None:
-    """Export the graph (or the network around an actor) for Gephi, Aleph/FollowTheMoney, a spreadsheet or code."""
-    from .export import FORMATS, select, write
+    """Export the graph (or the network around an actor) for Gephi, Aleph/FollowTheMoney, a spreadsheet
+    or code; to standard output unless --output names a file, so `export --format ftm | ftm validate` works."""
+    from .export import FORMATS, select, to_bytes, write
 
+    to_stdout = output in (None, "-")
     if format not in FORMATS:
         _fail(f"--format must be one of {', '.join(FORMATS)}, not {format!r}")
         raise typer.Exit(2)
-    store = Store.open(db)
+    if to_stdout and format == "csv":
+        _fail("--format csv writes a folder of two files: give it with --output DIR")
+        raise typer.Exit(2)
+    store = Store.open(db, create=False)
     try:
         selection = select(store, _named(store, actor).id if actor else None, hops)
     except ValueError as exc:
@@ -343,6 +362,10 @@ def export(output: Path = typer.Option(..., "--output", "-o", help="File to writ
         raise typer.Exit(1)
     finally:
         store.close()
+    if to_stdout:
+        sys.stdout.buffer.write(to_bytes(selection, format)[0])
+        sys.stdout.flush()
+        return
     write(selection, format, output)
     out.print(f"{len(selection.actors)} actors, {len(selection.relations)} relations -> {output}",
               highlight=False, markup=False)
@@ -463,6 +486,6 @@ def corpus_report(root: Path = typer.Argument(Path("corpus"), help="The corpus f
 def main() -> None:
     try:
         app()
-    except (PipelineMissing, SchemaMismatch) as exc:
+    except (PipelineMissing, SchemaMismatch, NoDatabase) as exc:
         _fail(str(exc))
         raise SystemExit(1)

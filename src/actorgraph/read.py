@@ -15,7 +15,6 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-import trafilatura
 import yaml
 
 from .models import Document
@@ -118,7 +117,10 @@ def parse_md(text: str) -> tuple[str, dict]:
 
 
 def parse_html(text: str) -> tuple[str, dict]:
-    """Main text and metadata via trafilatura, which drops scripts, navigation and boilerplate."""
+    """Main text and metadata via trafilatura, which drops scripts, navigation and boilerplate.
+    Imported here, not at the top: reading .txt, .md or .jsonl never needs the HTML stack."""
+    import trafilatura
+
     try:
         result = trafilatura.bare_extraction(text, with_metadata=True, include_comments=False)
     except Exception as e:  # lxml/trafilatura can fail on odd markup: one bad file, not a crash

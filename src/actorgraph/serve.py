@@ -148,8 +148,9 @@ def require_write(request: Request) -> None:
 
 
 def create_app(db: str | None = None, *, host: str = "127.0.0.1", token: str | None = None,
-               max_upload_bytes: int = MAX_UPLOAD_BYTES) -> FastAPI:
-    store = Store.open(db)
+               max_upload_bytes: int = MAX_UPLOAD_BYTES, create: bool = True) -> FastAPI:
+    """The app over one database; with `create=False` a SQLite file that does not exist is refused."""
+    store = Store.open(db, create=create)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):

@@ -30,10 +30,15 @@ from .schema import (ActorBlockRow, ActorLinkRow, ActorRow, AliasRow, DocumentRo
                      RhetoricSpanRow)
 from .sources import DuplicateIndex, signature
 
-__all__ = ["DEFAULT_DB", "SchemaMismatch", "Store", "database_url"]
+__all__ = ["DEFAULT_DB", "NoDatabase", "SchemaMismatch", "Store", "database_url"]
 
 DEFAULT_DB = "actorgraph.sqlite"
 WAL_WAIT_SECONDS = 30
+
+
+class NoDatabase(Exception):
+    """A command that only reads was pointed at a SQLite file that does not exist: opening it would
+    create an empty database and answer "no actor called ..." instead of naming the real mistake."""
 
 
 def database_url(db: str | None) -> str:
@@ -111,14 +116,19 @@ class Store(StoreReads):
         return self._copies
 
     @classmethod
-    def open(cls, db: str | None = None) -> "Store":
+    def open(cls, db: str | None = None, *, create: bool = True) -> "Store":
         """Connect and migrate to the current schema. SQLite waits up to 30 s for another
-        writer's lock (one writer at a time) rather than failing at once."""
+        writer's lock (one writer at a time) rather than failing at once. With `create=False` a
+        SQLite file that does not exist raises NoDatabase and nothing is created."""
         url = database_url(db)
         if url.startswith("sqlite"):
             engine = create_engine(url, connect_args={"timeout": 30})
-            if engine.url.database not in (None, "", ":memory:"):
-                Path(engine.url.database).parent.mkdir(parents=True, exist_ok=True)
+            path = engine.url.database
+            if path not in (None, "", ":memory:"):
+                if not create and not Path(path).is_file():
+                    engine.dispose()
+                    raise NoDatabase(f"no database at {path} (build one with: actorgraph ingest FILES --db {path})")
+                Path(path).parent.mkdir(parents=True, exist_ok=True)
             event.listen(engine, "connect", _sqlite_pragmas)
         else:
             engine = create_engine(url, pool_pre_ping=True)
