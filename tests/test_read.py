@@ -184,3 +184,18 @@ def test_unreadable_file_is_an_error(tmp_path):
         assert isinstance(error, ReadError) and "Permission denied" in error.message
     finally:
         path.chmod(0o644)
+
+
+def test_plain_text_and_jsonl_never_import_the_html_stack(tmp_path):
+    """A broken or missing HTML stack (trafilatura, lxml's cleaner) must not stop .txt or .jsonl ingest."""
+    import subprocess
+    import sys
+
+    write(tmp_path / "a.txt", ARTICLE)
+    write(tmp_path / "b.jsonl", json.dumps({"text": ARTICLE}) + "\n")
+    code = ("import sys; from actorgraph.cli import app; from actorgraph.read import iter_documents; "
+            f"docs = list(iter_documents([{str(tmp_path)!r}])); "
+            "assert len(docs) == 2 and all(d.text for d in docs), docs; "
+            "assert 'trafilatura' not in sys.modules and 'lxml' not in sys.modules, 'HTML stack imported'")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
