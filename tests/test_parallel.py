@@ -123,10 +123,10 @@ def test_a_worker_reports_a_failed_extraction_for_that_document_only(monkeypatch
     documents = _documents("Rwanda backs the KLF.", "Uganda hosts the KLF.", "Burundi condemned the KLF.")
     real = pipeline.extract
 
-    def flaky(document, parsed):
+    def flaky(document, parsed, **options):
         if document.name == "d1":
             raise ValueError("no luck")
-        return real(document, parsed)
+        return real(document, parsed, **options)
 
     monkeypatch.setattr(pipeline, "extract", flaky)
     out = _Extractor()({"index": [0, 1, 2], "document": [pickle.dumps(d) for d in documents]})
@@ -141,10 +141,10 @@ def test_the_default_engine_reports_a_failed_extraction_and_stores_the_rest(monk
         (tmp_path / name).write_text(text)
     real = pipeline.extract
 
-    def flaky(document, parsed):
+    def flaky(document, parsed, **options):
         if (document.path or "").endswith("a.txt"):
             raise ValueError("bad")
-        return real(document, parsed)
+        return real(document, parsed, **options)
 
     monkeypatch.setattr(pipeline, "extract", flaky)
     store = Store.open(str(tmp_path / "g.sqlite"))

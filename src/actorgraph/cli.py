@@ -8,7 +8,6 @@ from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
-from rich.console import Console
 from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
@@ -18,25 +17,48 @@ from .fuse import DAY, claims_of, confirmed_by_others, timeline as fused_timelin
 from .models import relation_json
 from .nlp import PipelineMissing, parse
 from .profile import attention as source_attention, profile_of, render_profile
-from .pipeline import extract_all, ingest as run_ingest, read_all
+from .pipeline import ExtractOptions, extract_all, ingest as run_ingest, read_all
+from .relmodel import StaleModel
+from .cli_learn import corpus_app, train_command
 from .store import NoDatabase, SchemaMismatch, Store
+from .terminal import err, fail as _fail, out
 
 app = typer.Typer(help="Evidence-graded knowledge graphs of armed-conflict actors, built offline from text.",
                   no_args_is_help=True, add_completion=False, pretty_exceptions_show_locals=False)
-out = Console()
-err = Console(stderr=True)
+app.command(name="train")(train_command)
+app.add_typer(corpus_app, name="corpus")
 
 DB_HELP = ("Database: a SQLite file path, postgresql://user@host/db or another SQLAlchemy URL "
            "(default: $ACTORGRAPH_DB or ./actorgraph.sqlite).")
 DEMO_QUESTION = "What is the relationship between the RSF and the United Arab Emirates?"
 
 
+MinConfidence = Annotated[Optional[float], typer.Option(
+    "--min-confidence", help="Keep relations at least this confident (0-1; default: the model's threshold, "
+                             "chosen by cross-validation on the training corpus).")]
+RulesOnly = Annotated[bool, typer.Option("--rules-only", help="Use the rule frames alone, without the learned model.")]
+ModelFile = Annotated[Optional[Path], typer.Option(
+    "--model", help="A model file from `actorgraph train` (default: the one shipped, or $ACTORGRAPH_MODEL).")]
+
+
+def _extract_options(min_confidence: float | None, rules_only: bool, model: Path | None) -> ExtractOptions:
+    """The extraction options, checked: a confidence in 0-1 and a model file that loads."""
+    from .relmodel import model_at
+
+    if min_confidence is not None and not 0.0 <= min_confidence <= 1.0:
+        _fail(f"--min-confidence must be between 0 and 1, not {min_confidence}")
+        raise typer.Exit(2)
+    if model is not None:
+        try:
+            model_at(str(model))
+        except (OSError, ValueError, KeyError) as exc:
+            _fail(f"{model}: not a model file from `actorgraph train` ({exc})")
+            raise typer.Exit(2)
+    return ExtractOptions(min_confidence, rules_only, str(model) if model else None)
+
+
 def _metadata(**values: Optional[str]) -> dict:
     return {k: v for k, v in values.items() if v}
-
-
-def _fail(message: str) -> None:
-    err.print(f"[red]error:[/red] {escape(message)}", highlight=False, soft_wrap=True)
 
 
 def _row(table: Table, *values) -> None:
@@ -58,8 +80,10 @@ def ingest(paths: list[Path] = typer.Argument(..., help="Files or folders (.txt 
                "--workers", help="With --engine ray: parallel workers, one CPU each (default 2).")] = None,
            address: Annotated[Optional[str], typer.Option(
                "--address", help="With --engine ray: an existing cluster (auto or ray://HOST:PORT) "
-                                 "instead of a local one started for this command.")] = None) -> None:
+                                 "instead of a local one started for this command.")] = None,
+           min_confidence: MinConfidence = None, rules_only: RulesOnly = False, model: ModelFile = None) -> None:
     """Read documents, extract actors and relations, and store them (one transaction per document)."""
+    extraction = _extract_options(min_confidence, rules_only, model)
     if engine not in {"local", "ray"}:
         _fail(f"--engine must be local or ray, not {engine!r}")
         raise typer.Exit(2)
@@ -75,7 +99,7 @@ def ingest(paths: list[Path] = typer.Argument(..., help="Files or folders (.txt 
         task = progress.add_task("reading", total=None)
         options = dict(metadata=_metadata(source=source, title=title, author=author, url=url,
                                           language=language, published=published),
-                       max_bytes=max_bytes,
+                       max_bytes=max_bytes, options=extraction,
                        on_total=lambda n: progress.update(task, total=n, description=""),
                        on_progress=lambda name: progress.update(task, advance=1, description=name))
         if engine == "ray":
@@ -102,21 +126,23 @@ def ingest(paths: list[Path] = typer.Argument(..., help="Files or folders (.txt 
 @app.command()
 def extract(files: list[Path] = typer.Argument(..., help="Files or folders to read."),
             format: str = typer.Option("jsonl", "--format", help="jsonl or table."),
-            max_bytes: int = typer.Option(20_000_000, help="Largest file accepted.")) -> None:
+            max_bytes: int = typer.Option(20_000_000, help="Largest file accepted."),
+            min_confidence: MinConfidence = None, rules_only: RulesOnly = False, model: ModelFile = None) -> None:
     """Print the relations found in documents, without a database."""
     if format not in {"jsonl", "table"}:
         _fail(f"--format must be jsonl or table, not {format!r}")
         raise typer.Exit(2)
+    options = _extract_options(min_confidence, rules_only, model)
     documents, errors = read_all([str(f) for f in files], max_bytes=max_bytes)
-    table = Table("doc", "subject", "predicate", "object", "modality", "evidence")
-    for _, extraction in extract_all(documents):
+    table = Table("doc", "subject", "predicate", "object", "modality", "confidence", "evidence")
+    for _, extraction in extract_all(documents, options=options):
         for relation in extraction.relations:
             if format == "jsonl":
                 sys.stdout.write(json.dumps(relation_json(relation), ensure_ascii=False) + "\n")
             else:
                 obj = relation.object.actor.name + (f" / {relation.object2.actor.name}" if relation.object2 else "")
                 _row(table, relation.doc, relation.subject.actor.name, relation.predicate, obj,
-                              relation.modality, relation.evidence.text[:90])
+                     relation.modality, f"{relation.confidence:.2f}", relation.evidence.text[:90])
     if format == "table":
         out.print(table)
     for error in errors:
@@ -408,8 +434,8 @@ def evaluate_command(
         format: str = typer.Option("text", "--format", help="text or json."),
         show_errors: bool = typer.Option(False, "--show-errors", help="Also list missed and spurious facts."),
         template: Optional[Path] = typer.Option(
-            None, "--template", help="Write FILE.gold.yaml beside FILE.txt from current predictions, to correct by hand.")
-) -> None:
+            None, "--template", help="Write FILE.gold.yaml beside FILE.txt from current predictions, to correct by hand."),
+        min_confidence: MinConfidence = None, rules_only: RulesOnly = False, model: ModelFile = None) -> None:
     """Score relations against gold annotations: the reference scorer's four figures, then tables.
 
     A malformed line in --predictions is reported as FILE:LINE and the command exits 1 without
@@ -423,6 +449,7 @@ def evaluate_command(
     if template is None and gold_dir is None:
         _fail("give a GOLD_DIR to score (or --template FILE.txt to draft a gold file)")
         raise typer.Exit(2)
+    options = _extract_options(min_confidence, rules_only, model)
     try:
         if template is not None:
             out.print(str(write_template(template)), highlight=False, markup=False, soft_wrap=True)
@@ -434,7 +461,7 @@ def evaluate_command(
             with Progress(TextColumn("[bold]eval"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                           TextColumn("{task.description}"), console=err, transient=False) as progress:
                 task = progress.add_task("reading", total=None)
-                by_doc = predict(gold_dir, golds,
+                by_doc = predict(gold_dir, golds, options=options,
                                  on_total=lambda n: progress.update(task, total=n, description=""),
                                  on_progress=lambda name: progress.update(task, advance=1, description=name))
     except (ValueError, OSError) as exc:
@@ -451,41 +478,9 @@ def evaluate_command(
             out.print(item)
 
 
-corpus_app = typer.Typer(help="The project's annotated corpus: check its files, write its report.", no_args_is_help=True)
-app.add_typer(corpus_app, name="corpus")
-
-
-@corpus_app.command("check")
-def corpus_check(root: Path = typer.Argument(Path("corpus"), help="The corpus folder (with conflicts.yaml, train/, test/)."),
-                 files: Optional[list[Path]] = typer.Argument(None, help="Only these gold files (default: all).")) -> None:
-    """Every problem in the corpus, one line each naming the file: the scorer's checks, metadata,
-    length, split by conflict, surface forms and near-copies. Exits 1 when there is any."""
-    from .corpus import check
-
-    problems = check(root, files or None)
-    for line in problems:
-        _fail(line)
-    if problems:
-        raise typer.Exit(1)
-    out.print("corpus: no problems", highlight=False)
-
-
-@corpus_app.command("report")
-def corpus_report(root: Path = typer.Argument(Path("corpus"), help="The corpus folder."),
-                  output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write here (default: print).")) -> None:
-    """The corpus report (documents, words, conflicts, genres, relations per predicate and modality)."""
-    from .corpus import report
-
-    text = report(root)
-    if output is None:
-        sys.stdout.write(text)
-    else:
-        output.write_text(text, encoding="utf-8")
-
-
 def main() -> None:
     try:
         app()
-    except (PipelineMissing, SchemaMismatch, NoDatabase) as exc:
+    except (PipelineMissing, SchemaMismatch, NoDatabase, StaleModel) as exc:
         _fail(str(exc))
         raise SystemExit(1)

@@ -200,14 +200,56 @@ def _pair_meant(doc: Doc, mentions: list[TokenMention], token: Token) -> list[To
     return sorted((last[k] for k in ranked), key=lambda m: m.start) if len(ranked) == 2 else []
 
 
+def _quoted(token: Token) -> bool:
+    """Inside quotation marks: an odd number of them before the token in its sentence."""
+    marks = sum(1 for t in token.sent if t.i < token.i and t.text in {'"', "\u201c", "\u201d"})
+    return marks % 2 == 1
+
+
+def _issuer(doc: Doc, mentions: list[TokenMention]) -> Actor | None:
+    """Who 'we' means outside quotations: the first organisation, group or state the document names
+    in its first two sentences (a statement's author, an editorial's country)."""
+    sentences = list(doc.sents)[:2]
+    end = sentences[-1].end if sentences else 0
+    for item in mentions:
+        if item.start < end and item.mention.actor.type in GROUPISH and item.mention.via != "coref":
+            return item.mention.actor
+    return None
+
+
+def _speaker(doc: Doc, mentions: list[TokenMention], token: Token) -> Actor | None:
+    """Who 'we' means inside a quotation: the subject of the sentence's reporting verb, or the
+    organisation of a quoted person."""
+    reporting = cues().modality["reporting_verbs"]
+    by_token = {i: m for m in mentions for i in range(m.start, m.end)}
+    for verb in token.sent:
+        if verb.lemma_.lower() in reporting and verb.pos_ == "VERB":
+            for subject in (c for c in verb.children if c.dep_ == "nsubj"):
+                item = by_token.get(subject.i) or next((by_token[c.i] for c in subject.subtree if c.i in by_token), None)
+                if item is None:
+                    continue
+                if item.mention.actor.type == "person":
+                    return _owner_group(doc, mentions, item)
+                return item.mention.actor
+    return None
+
+
 def resolve_anaphora(doc: Doc, mentions: list[TokenMention]) -> list[TokenMention]:
     """Return `mentions` plus a coreferent mention for each anaphor that could be resolved (one for
     each member when a plural anaphor means several contingents)."""
     covered = {i for m in mentions for i in range(m.start, m.end)}
     by_start = {m.start: m for m in mentions}
     result = list(mentions)
+    issuer = _issuer(doc, mentions)
+    we = cues().anaphora["first_person_plural"]
     for token in doc:
         if token.i in covered:
+            continue
+        if token.lower_ in we:
+            meant = _speaker(doc, result, token) if _quoted(token) else issuer
+            if meant is not None:
+                result.append(_mention(meant, doc[token.i:token.i + 1], "coref"))
+                covered.add(token.i)
             continue
         if token.i + 1 in covered and token.pos_ == "NOUN":
             continue
@@ -249,6 +291,8 @@ def resolve_anaphora(doc: Doc, mentions: list[TokenMention]) -> list[TokenMentio
         excluded = set()
         if token.dep_ in {"dobj", "pobj", "poss"} and token.lower_ not in {"its", "their", "his", "her"}:
             excluded = _clause_subject_tokens(token)
+        elif token.dep_ == "poss" and token.head.dep_ in {"attr", "oprd"}:
+            excluded = _clause_subject_tokens(token)  # "the TTP remain their brothers": their is not the TTP
         prefer = token.lemma_.lower() if token.pos_ == "NOUN" else None
         target = None
         if prefer:

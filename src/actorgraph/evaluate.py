@@ -14,7 +14,7 @@ from rich.table import Table
 
 from .lexicon import ontology
 from .models import relation_json
-from .pipeline import extract_all, read_all
+from .pipeline import DEFAULT_OPTIONS, ExtractOptions, extract_all, read_all
 
 GOLD_SUFFIX = ".gold.yaml"
 DEFAULT_MODALITY = "asserted"
@@ -240,7 +240,8 @@ def load_predictions(path: str | Path, golds: list[dict]) -> dict[str, list[dict
     return by_doc
 
 
-def _extract(paths: list[Path], on_total=None, on_progress=None) -> list[tuple[str, list[dict]]]:
+def _extract(paths: list[Path], on_total=None, on_progress=None,
+             options: ExtractOptions = DEFAULT_OPTIONS) -> list[tuple[str, list[dict]]]:
     """(document name, relations in the extract contract) per text, in order; a read error stops."""
     documents, errors = read_all([str(path) for path in paths])
     if errors:
@@ -248,16 +249,17 @@ def _extract(paths: list[Path], on_total=None, on_progress=None) -> list[tuple[s
     if on_total:
         on_total(len(documents))
     found = []
-    for document, extraction in extract_all(documents):
+    for document, extraction in extract_all(documents, options=options):
         found.append((document.name, [relation_json(r) for r in extraction.relations]))
         if on_progress:
             on_progress(document.name)
     return found
 
 
-def predict(gold_dir: str | Path, golds: list[dict], on_total=None, on_progress=None) -> dict[str, list[dict]]:
+def predict(gold_dir: str | Path, golds: list[dict], on_total=None, on_progress=None,
+            options: ExtractOptions = DEFAULT_OPTIONS) -> dict[str, list[dict]]:
     """Our extractor's relations for the NAME.txt beside each gold file, by gold document."""
-    found = _extract([text_beside(file) for file in gold_files(gold_dir)], on_total, on_progress)
+    found = _extract([text_beside(file) for file in gold_files(gold_dir)], on_total, on_progress, options)
     return {gold["document"]: relations for gold, (_, relations) in zip(golds, found, strict=True)}
 
 

@@ -11,11 +11,13 @@ from spacy.tokens import Doc, Token
 from .args import (Arguments, child, conjuncts, nearest_clause_verb, object_tokens, prep_objects, purpose_objects,
                    subject_tokens)
 from .coref import resolve_anaphora
+from .features import pair_trigger, pairs
 from .lexicon import NounFrame, VerbFrame, cues, ontology
 from .mentions import TokenMention, find_mentions
-from .modality import modality_of, speaker_text
+from .modality import firm, modality_features, modality_of, speaker_text
 from .models import Actor, Document, Evidence, Mention, Relation
-from .patterns import Candidate, structural_relations
+from .patterns import Candidate, between_parties, structural_relations
+from .relmodel import RelationModel, decide, default_model
 from .rhetoric import RhetoricSpan, excluded_from_evidence, find_spans
 from .timex import dateline, time_of
 
@@ -154,6 +156,10 @@ def _holders(noun: Token, args: Arguments) -> list[TokenMention]:
         return [m for t in subject_tokens(head) for m in args.expand(t)]
     if noun.dep_ == "nsubj" and head.lemma_ == "be":
         return args.expand(child(head, "attr"))
+    if noun.dep_ == "pobj" and head.lower_ == "of" and head.head.pos_ == "NOUN":
+        owner = child(head.head, "poss")
+        if owner is not None and args.actor(owner):
+            return args.expand(owner)
     if noun.dep_ == "pobj" and head.lower_ == "as":
         governor = head.head
         if head.i < governor.i:
@@ -207,12 +213,12 @@ def _noun_candidates(noun: Token, frames: list[NounFrame], args: Arguments) -> l
             holders = _holders(noun, args) or _misattached_appositions(noun, objects, args)
             result.extend(_mediation(noun, holders, objects, args))
             continue
-        between = [t for t in prep_objects(noun, {"between"})]
+        between = between_parties(noun, args)
         owner = [m for c in noun.children if c.dep_ == "poss" for m in args.expand(c)]
         if not owner and "with" in frame.via and prep_objects(noun, {"with"}):
             owner = [m for t in prep_objects(noun, {"of"}) for m in args.expand(t)]
             objects = [m for t in prep_objects(noun, {"with"}) for m in args.expand(t)] if owner else objects
-        holders = args.expand(between[0]) if between else (
+        holders = between if between else (
             owner if owner and "poss" not in frame.via else _holders(noun, args))
         if between and len(holders) >= 2:
             holders, objects = holders[:1], holders[1:]
@@ -248,6 +254,7 @@ def _phrase_candidates(doc: Doc, args: Arguments) -> list[Candidate]:
             if last.dep_ == "prep":
                 objects = objects or [m for t in last.children if t.dep_ == "pobj" for m in args.expand(t)]
             objects = objects or [m for t in last.children for m in args.expand(t) if t.dep_ in {"pobj", "poss"}]
+            objects = objects or [m for t in trigger.children if t.dep_ == "poss" for m in args.expand(t)]
             objects = objects or _following_actor(doc, i + n, args)
             for s in subjects:
                 for o in objects:
@@ -326,7 +333,9 @@ def _with_doc_aliases(mentions: list[TokenMention]) -> dict[str, Actor]:
 
 
 def _finish(candidate: Candidate, document: Document, actors: dict[str, Actor], anchor: str | None,
-            args: Arguments) -> Relation:
+            args: Arguments, model: RelationModel | None = None) -> Relation:
+    """A candidate with its modality (the model's classifier when there is one, else the rules),
+    attribution, time and sentence as evidence."""
     def mention(item: TokenMention | None) -> Mention | None:
         if item is None:
             return None
@@ -335,20 +344,23 @@ def _finish(candidate: Candidate, document: Document, actors: dict[str, Actor], 
 
     sentence = candidate.trigger.sent
     modality, speaker = modality_of(candidate.trigger)
+    if model is not None and model.modality is not None and not firm(modality, sentence):
+        modality = model.modality.predict([modality_features(candidate.trigger)])[0]
     attributed = None
-    if speaker is not None:
+    if speaker is not None and modality == "reported":
         said_by = args.actor(speaker)
         attributed = said_by.mention.actor.name if said_by else speaker_text(speaker)
     text = sentence.text.rstrip()
     coref = any(m.mention.via == "coref" for m in (candidate.subject, candidate.object))
+    confidence = candidate.confidence if model is not None else (
+        candidate.confidence * (0.85 if coref else 1.0) * (0.8 if modality != "asserted" else 1.0))
     return Relation(
         doc=document.name, subject=mention(candidate.subject), predicate=candidate.predicate,
         object=mention(candidate.object), object2=mention(candidate.object2), kind=candidate.kind,
         modality=modality, attributed_to=attributed, time=time_of(candidate.trigger, anchor),
         evidence=Evidence(text=text, start=sentence.start_char, end=sentence.start_char + len(text)),
         extractor=candidate.extractor,
-        confidence=candidate.confidence * (0.85 if coref else 1.0) * (0.8 if modality != "asserted" else 1.0),
-        doc_id=document.id, source=document.source, published=document.published)
+        confidence=confidence, doc_id=document.id, source=document.source, published=document.published)
 
 
 def _key(relation: Relation) -> tuple:
@@ -364,16 +376,29 @@ def token_mentions(parsed: Doc) -> list[TokenMention]:
     return resolve_anaphora(parsed, find_mentions(parsed))
 
 
-def extract(document: Document, parsed: Doc) -> Extraction:
+def extract(document: Document, parsed: Doc, model: RelationModel | None = None, rules_only: bool = False,
+            min_confidence: float | None = None) -> Extraction:
     """Mentions, relations and rhetoric spans of one document from its parse (no I/O); a relation
-    whose evidence lies in a rhetorical question or a burden-shifting sentence is marked so."""
+    whose evidence lies in a rhetorical question or a burden-shifting sentence is marked so.
+    Relations come from the learned model over every pair of actors in a sentence (the rules are
+    its features, and their candidates calibrated on their own); `rules_only` gives the rules alone.
+    `min_confidence` (default: the model's threshold, chosen by cross-validation) filters."""
     mentions = token_mentions(parsed)
     actors = _with_doc_aliases(mentions)
     anchor = document.published or dateline(document.text)
     args = Arguments(mentions)
+    found = candidates(parsed, mentions)
+    if not rules_only:
+        model = model or default_model()
+        threshold = model.threshold if min_confidence is None else min_confidence
+        found_pairs = pairs(parsed, mentions, found)
+        found = decide(found_pairs, model.confidences(found_pairs), model.labels, threshold, pair_trigger,
+                       model.rule_precision)
     best: dict[tuple, Relation] = {}
-    for candidate in candidates(parsed, mentions):
-        relation = _finish(candidate, document, actors, anchor, args)
+    for candidate in found:
+        relation = _finish(candidate, document, actors, anchor, args, None if rules_only else model)
+        if rules_only and min_confidence is not None and relation.confidence < min_confidence:
+            continue
         key = _key(relation)
         if key not in best or relation.confidence > best[key].confidence:
             best[key] = relation

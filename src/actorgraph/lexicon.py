@@ -147,6 +147,9 @@ class Cues:
     phrases: tuple[PhraseCue, ...]
     modality: dict[str, frozenset[str]]
     anaphora: dict[str, frozenset[str]]
+    compounds: dict[str, tuple[str, str | None]] = field(default_factory=dict)  # word -> (predicate, kind)
+    allegiance: dict[str, frozenset[str]] = field(default_factory=dict)
+    mediation: dict[str, frozenset[str]] = field(default_factory=dict)
 
     def frames_for_verb(self, lemma: str) -> list[VerbFrame]:
         return [f for f in self.verb_frames if lemma in f.verbs]
@@ -180,6 +183,12 @@ def cues() -> Cues:
     for frame in (*verb_frames, *noun_frames, *phrases):
         if frame.predicate not in known:
             raise ValueError(f"cues.yaml: unknown predicate {frame.predicate!r}")
+    compounds = {word: (spec[0], spec[1] if len(spec) > 1 else None) for word, spec in raw["hyphen_compounds"].items()}
+    for predicate, _ in compounds.values():
+        if predicate not in known:
+            raise ValueError(f"cues.yaml: unknown predicate {predicate!r} in hyphen_compounds")
     return Cues(verb_frames=verb_frames, noun_frames=noun_frames, phrases=phrases,
                 modality={k: _set(v) for k, v in raw["modality"].items()},
-                anaphora={k: _set(v) for k, v in raw["anaphora"].items()})
+                anaphora={k: _set(v) for k, v in raw["anaphora"].items()}, compounds=compounds,
+                allegiance={k: _set(v) for k, v in raw["allegiance"].items()},
+                mediation={k: _set(v) for k, v in raw["mediation"].items()})

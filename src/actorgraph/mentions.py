@@ -120,7 +120,7 @@ def _demonym_spans(doc: Doc, gaz: Gazetteer) -> list[tuple[Span, Actor, str]]:
                     found.append((span, _text_actor(name, "contingent", gaz), "pattern"))
                 continue
             if state_id and (head.lower_ in words["force_nouns"] or head.lemma_ in words["force_nouns"]
-                             or head.lemma_ == "power"):
+                             or head.lemma_ == "power" or head.lower_ in words["territory_nouns"]):
                 found.append((doc[token.i: head.i + 1], gaz.entries[state_id].actor, "demonym"))
                 continue
         if state_id and token.pos_ in {"NOUN", "PROPN"} and token.tag_ in {"NNS", "NNPS"}:
@@ -128,6 +128,28 @@ def _demonym_spans(doc: Doc, gaz: Gazetteer) -> list[tuple[Span, Actor, str]]:
                 found.append((doc[token.i: token.i + 1], gaz.entries[state_id].actor, "demonym"))
             else:
                 found.append((doc[token.i: token.i + 1], _text_actor(token.text, "population", gaz), "demonym"))
+    return found
+
+
+def _population_spans(doc: Doc, gaz: Gazetteer) -> list[tuple[Span, Actor, str]]:
+    """Unnamed people a text can make actors of ('civilians', 'thousands of residents', 'the Chibok
+    girls'): the noun with its modifiers; numbers and quantities stay in the mention, not the name."""
+    words = cues().anaphora
+    modifiers = {"amod", "compound", "nummod", "quantmod", "nmod", "det", "poss"}
+    found = []
+    for token in doc:
+        if token.lower_ not in words["victim_nouns"] or token.pos_ not in {"NOUN", "PROPN", "ADJ"}:
+            continue
+        start = min([c.left_edge.i for c in token.lefts if c.dep_ in modifiers] + [token.i])
+        if token.dep_ == "pobj" and token.head.lower_ == "of" and token.head.head.lower_ in words["quantity_nouns"]:
+            start = min(start, token.head.head.left_edge.i)
+        while start < token.i and (doc[start].lower_ in words["determiners"] | {"a", "an"} or doc[start].is_punct):
+            start += 1
+        span = doc[start:token.i + 1]
+        kept = [t for t in span if not (t.like_num or t.lower_ in words["quantity_nouns"] or t.lower_ == "of"
+                                        or t.dep_ in {"det", "poss", "quantmod"} or t.is_punct)]
+        name = " ".join(t.text if t.is_title and t.i < token.i else t.lower_ for t in kept) or token.lower_
+        found.append((span, _text_actor(name, "population", gaz), "population"))
     return found
 
 
@@ -171,7 +193,8 @@ def _possessive_in_name(doc: Doc, i: int) -> bool:
 
 
 def _ner_spans(doc: Doc, gaz: Gazetteer) -> list[tuple[Span, Actor, str]]:
-    heads = cues().anaphora["organisation_heads"]
+    words = cues().anaphora
+    heads = words["organisation_heads"]
     fighters = cues().anaphora["fighter_nouns"]
     found = []
     for part in (p for ent in doc.ents for p in _split_at_punctuation(ent)):
@@ -193,7 +216,9 @@ def _ner_spans(doc: Doc, gaz: Gazetteer) -> list[tuple[Span, Actor, str]]:
             continue
         if span.root.dep_ == "compound" and span.root.head.lemma_ in TITLE_NOUNS:
             continue
-        if type_ == "place":
+        if span.end < len(doc) and doc[span.end].lower_ in words["unit_heads"] and not doc[span.end].is_title:
+            span, type_ = doc[span.start:span.end + 1], "armed_group"
+        elif type_ == "place":
             end = span.end
             while end < len(doc) and doc[end].lower_ in cues().anaphora["place_heads"] and not doc[end].is_title:
                 end += 1
@@ -256,7 +281,8 @@ def find_mentions(doc: Doc, gaz: Gazetteer | None = None) -> list[TokenMention]:
     multiword = {i for m in chosen if m.end - m.start > 1 for i in range(m.start, m.end)}
     extra = [item for item in _acronym_spans(doc, chosen, gaz) + _short_names(doc, chosen)
              if item[0].start not in multiword]
-    chosen = [_extend_to_institution(doc, m) for m in _choose([named, extra, demonyms, ner])]
+    chosen = [_extend_to_institution(doc, m)
+              for m in _choose([named, extra, demonyms, ner, _population_spans(doc, gaz)])]
     return _fighters_by_example(doc, chosen, gaz)
 
 

@@ -132,3 +132,41 @@ def modality_of(trigger: Token) -> tuple[str, Token | None]:
     if reported:
         return "reported", speaker
     return "asserted", None
+
+
+def firm(modality: str, sentence: Span) -> bool:
+    """The rules' verdicts that the annotation guide states outright and that stand over the learned
+    classifier: a sentence that asks is a question; an explicit hedge phrase ('it seems', 'we cannot
+    deny') hedges."""
+    if modality == "question":
+        return True
+    lowered = sentence.text.lower()
+    return modality == "hedged" and any(phrase in lowered for phrase in cues().modality["hedge_phrases"])
+
+
+def modality_features(trigger: Token) -> tuple[str, ...]:
+    """What the learned modality classifier reads: the rules' own verdict, the words that govern
+    the trigger with their negations, auxiliaries and markers, and the sentence's cue words."""
+    words = cues().modality
+    sentence = trigger.sent
+    found = [f"rule={modality_of(trigger)[0]}"]
+    if _is_question(sentence):
+        found.append("question_mark")
+    lowered = sentence.text.lower()
+    found += [f"hedge_phrase:{phrase}" for phrase in words["hedge_phrases"] if phrase in lowered]
+    for token in ancestors(trigger)[:6]:
+        found.append(f"chain:{token.lemma_.lower()}")
+        found += [f"chain_child:{c.dep_}:{c.lower_}" for c in token.children if c.dep_ in {"neg", "aux", "mark", "advmod"}]
+    for token in sentence:
+        lemma = token.lemma_.lower()
+        if lemma in words["negating_verbs"]:
+            found.append("negating_verb")
+        if lemma in words["reporting_verbs"]:
+            found.append(f"reporting:{lemma}")
+        if token.lower_ in words["hedge_adverbs"] or lemma in words["hedge_verbs"]:
+            found.append(f"hedge:{token.lower_}")
+        if token.dep_ == "mark":
+            found.append(f"mark:{token.lower_}")
+        if token.lower_ in words["classifier_words"]:
+            found.append(f"word:{token.lower_}")
+    return tuple(dict.fromkeys(found))

@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterable, Iterator
 
 from .models import Document
 from .nlp import PIPELINE
-from .pipeline import IngestReport, Outcome, Progress, extract_each, ingest
+from .pipeline import DEFAULT_OPTIONS, ExtractOptions, IngestReport, Outcome, Progress, extract_each, ingest
 from .store import Store
 
 BATCH_SIZE = 32
@@ -33,14 +33,15 @@ class _Extractor:
     travel as pickles and come back as pickled `Extraction`s (or the exception that stopped one),
     because Ray Data batches are columns of plain values."""
 
-    def __init__(self) -> None:
+    def __init__(self, options: ExtractOptions = DEFAULT_OPTIONS) -> None:
         from .nlp import load
 
         load()
+        self.options = options
 
     def __call__(self, batch: dict) -> dict:
         documents = [pickle.loads(blob) for blob in batch["document"]]
-        outcomes = [pickle.dumps(_portable(outcome)) for _, outcome in extract_each(documents)]
+        outcomes = [pickle.dumps(_portable(outcome)) for _, outcome in extract_each(documents, options=self.options)]
         return {"index": list(batch["index"]), "outcome": outcomes}
 
 
@@ -78,7 +79,8 @@ def _start(ray, workers: int, address: str | None) -> bool:
     return True
 
 
-def ray_extractor(workers: int = 2, batch_size: int = BATCH_SIZE) -> Callable[[list[Document]], Iterator]:
+def ray_extractor(workers: int = 2, batch_size: int = BATCH_SIZE,
+                  options: ExtractOptions = DEFAULT_OPTIONS) -> Callable[[list[Document]], Iterator]:
     """An `extractor` for `pipeline.ingest` that fans documents out to `workers` Ray actors and
     yields (document, outcome) in input order. Needs a running Ray (see `ingest_ray`)."""
 
@@ -95,7 +97,8 @@ def ray_extractor(workers: int = 2, batch_size: int = BATCH_SIZE) -> Callable[[l
             # blocks into one task and return its results only when all of them are done.
             blocks = -(-len(items) // batch_size)
             dataset = ray.data.from_items(items, override_num_blocks=blocks).map_batches(
-                _Extractor, compute=ray.data.ActorPoolStrategy(size=workers), batch_size=None, num_cpus=1)
+                _Extractor, fn_constructor_args=(options,), compute=ray.data.ActorPoolStrategy(size=workers),
+                batch_size=None, num_cpus=1)
             rows = ((int(row["index"]), pickle.loads(row["outcome"])) for row in dataset.iter_rows())
             yield from _in_order(documents, rows)
         finally:
@@ -120,7 +123,8 @@ def _in_order(documents: list[Document], rows: Iterable[tuple[int, Outcome]]) ->
 
 def ingest_ray(paths: Iterable[str], store: Store, *, workers: int = 2, address: str | None = None,
                metadata: dict | None = None, max_bytes: int = 20_000_000, batch_size: int = BATCH_SIZE,
-               on_total: Callable[[int], None] | None = None, on_progress: Progress | None = None) -> IngestReport:
+               on_total: Callable[[int], None] | None = None, on_progress: Progress | None = None,
+               options: ExtractOptions = DEFAULT_OPTIONS) -> IngestReport:
     """`pipeline.ingest` with extraction on Ray: a local cluster of `workers` CPUs started here and
     shut down at the end, or the existing cluster at `address` ("auto", "ray://host:10001")."""
     if workers < 1:
@@ -132,7 +136,7 @@ def ingest_ray(paths: Iterable[str], store: Store, *, workers: int = 2, address:
         raise RayEngineError(str(exc)) from exc
     try:
         return ingest(paths, store, metadata=metadata, max_bytes=max_bytes, on_total=on_total,
-                      on_progress=on_progress, extractor=ray_extractor(workers, batch_size))
+                      on_progress=on_progress, extractor=ray_extractor(workers, batch_size, options))
     except ray.exceptions.RayError as exc:
         raise RayEngineError(f"Ray failed: {_last_line(exc)} (documents stored before are kept: run again to "
                              "go on)") from exc

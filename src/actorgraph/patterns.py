@@ -1,13 +1,16 @@
 """Noun-phrase patterns that carry relations without a verb: "Khalifa Haftar's Libyan National Army"
-(leads), "Russia's Wagner Group" (member_of), "the Pakistan-based Lashkar-e-Taiba" (hosts), and
-coalitions listed with their members ("the alliance - A, B and C -", "made up of A and B")."""
+(leads), "Russia's Wagner Group" (member_of), "the Pakistan-based Lashkar-e-Taiba" (hosts), "the
+Kabul-backed TTP" (supports), "swore allegiance to X's emir" (member_of), "their role in brokering
+talks between A and B" (mediates), and coalitions listed with their members ("the alliance - A, B
+and C -", "made up of A and B")."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from spacy.tokens import Doc, Token
 
-from .args import Arguments, child
+from .args import Arguments, child, subject_tokens
+from .lexicon import cues, gazetteer
 from .mentions import TokenMention
 
 COALITION_WORDS = {"alliance", "coalition", "front", "council", "force", "union", "bloc", "platform",
@@ -50,10 +53,15 @@ def _possessives(doc: Doc, mentions: list[TokenMention], args: Arguments) -> lis
     return found
 
 
-def _based(doc: Doc, args: Arguments) -> list[Candidate]:
+def _hyphen_compounds(doc: Doc, args: Arguments) -> list[Candidate]:
+    """"the Pakistan-based LeT" (hosts), "the Kabul-backed TTP" (supports): the actor before the hyphen
+    stands in the compound's relation to the actor the compound describes, whoever else the
+    sentence names (the clause's subject is no party to it)."""
+    compounds = cues().compounds
     found = []
     for token in doc:
-        if token.lower_ != "based" or token.i < 2 or doc[token.i - 1].text not in {"-", "\u2013"}:
+        spec = compounds.get(token.lower_)
+        if spec is None or token.i < 2 or doc[token.i - 1].text not in {"-", "\u2013"}:
             continue
         base = args.at.get(token.i - 2)
         target = args.actor(token.head) if token.head.i != token.i else None
@@ -61,7 +69,83 @@ def _based(doc: Doc, args: Arguments) -> list[Candidate]:
             target = next((args.at[i] for i in range(token.i + 1, min(token.i + 8, len(doc))) if i in args.at),
                           None)
         if base and target and base.mention.actor.id != target.mention.actor.id:
-            found.append(Candidate(base, "hosts", target, token, "np-pattern", 0.6))
+            predicate, kind = spec
+            found.append(Candidate(base, predicate, target, token, "np-pattern", 0.6, kind))
+    return found
+
+
+def _allegiance(doc: Doc, args: Arguments) -> list[Candidate]:
+    """"swore allegiance to the Taliban's emir": whoever pledges is a member of the organisation the
+    pledge names, or of the one whose leader it names (the annotation guide's rule)."""
+    words = cues().allegiance
+    found = []
+    for token in doc:
+        if token.lemma_.lower() not in words["nouns"] and token.lower_ not in words["nouns"]:
+            continue
+        targets = [t for prep in token.children if prep.dep_ == "prep" and prep.lower_ == "to"
+                   for t in prep.children if t.dep_ == "pobj"]
+        groups = []
+        for target in targets:
+            item = args.actor(target)
+            owner = next((c for c in target.children if c.dep_ == "poss"), None)
+            if target.lemma_.lower() in words["leader_nouns"] and owner is not None and args.actor(owner):
+                item = args.actor(owner)
+            elif item is not None and item.mention.actor.type == "person":
+                led = gazetteer().led_by(item.mention.actor.id)
+                item = None if led is None else TokenMention(replace(item.mention, actor=led), item.start, item.end)
+            if item is not None:
+                groups.append(item)
+        verb = token.head if token.head.pos_ in {"VERB", "AUX"} else None
+        pledgers = [m for t in subject_tokens(verb) for m in args.expand(t)] if verb is not None else []
+        if not pledgers:
+            start = token.sent.start
+            pledgers = next(([args.at[i]] for i in range(token.i - 1, start - 1, -1) if i in args.at), [])
+        found += [Candidate(p, "member_of", g, token, "np-pattern", 0.65, None)
+                  for p in pledgers for g in groups if p.mention.actor.id != g.mention.actor.id]
+    return found
+
+
+def between_parties(token: Token, args: Arguments) -> list[TokenMention]:
+    """The actors named under 'between' below `token`, in text order, however the parser hung the
+    'A and B' (as conjuncts, or one inside the other's name)."""
+    found: dict[str, TokenMention] = {}
+    for prep in (c for c in token.children if c.dep_ == "prep" and c.lower_ == "between"):
+        for pobj in (c for c in prep.children if c.dep_ == "pobj"):
+            for i in range(pobj.left_edge.i, pobj.right_edge.i + 1):
+                item = args.at.get(i)
+                if item is not None:
+                    found.setdefault(item.mention.actor.id, item)
+            for other in args.expand(pobj):
+                found.setdefault(other.mention.actor.id, other)
+    return sorted(found.values(), key=lambda m: m.start)
+
+
+def _brokered_talks(doc: Doc, args: Arguments) -> list[Candidate]:
+    """"their role in brokering talks between Islamabad and the TTP": talks between two sides, made
+    a brokering by a word around them, are mediated by the owner of the role (or the clause's
+    subject)."""
+    words = cues().mediation
+    found = []
+    for talks in doc:
+        if talks.lemma_.lower() not in words["talk_nouns"] and talks.lower_ not in words["talk_nouns"]:
+            continue
+        parties = [m for m in between_parties(talks, args) if m.mention.actor.type != "place"]
+        brokered = any(c.lower_ in words["broker_words"] or c.lemma_.lower() in words["broker_words"]
+                       for c in [*talks.children, talks.head])
+        if len(parties) < 2 or not brokered:
+            continue
+        mediators = []
+        for ancestor in talks.ancestors:
+            owner = next((c for c in ancestor.children if c.dep_ == "poss"), None)
+            if ancestor.lemma_.lower() in words["role_nouns"] and owner is not None:
+                mediators = args.expand(owner)
+                break
+            if ancestor.pos_ in {"VERB", "AUX"}:
+                mediators = [m for t in subject_tokens(ancestor) for m in args.expand(t)]
+                break
+        taken = {p.mention.actor.id for p in parties[:2]}
+        found += [Candidate(m, "mediates", parties[0], talks, "np-pattern", 0.65, None, parties[1])
+                  for m in mediators if m.mention.actor.id not in taken]
     return found
 
 
@@ -177,6 +261,7 @@ def _contingents_within(doc: Doc, mentions: list[TokenMention], args: Arguments)
 
 
 def structural_relations(doc: Doc, mentions: list[TokenMention], args: Arguments) -> list[Candidate]:
-    return [*_possessives(doc, mentions, args), *_based(doc, args), *_listed_members(doc, mentions),
+    return [*_possessives(doc, mentions, args), *_hyphen_compounds(doc, args), *_allegiance(doc, args),
+            *_brokered_talks(doc, args), *_listed_members(doc, mentions),
             *_membership_verbs(doc, args), *_under_leader(doc, args), *_titled_persons(doc, mentions),
             *_killed_in_attack(doc, args), *_contingents_within(doc, mentions, args)]

@@ -12,11 +12,30 @@ from .extract import Extraction, extract
 from .models import Document
 from .nlp import BATCH_SIZE, parse
 from .read import ReadError, iter_documents
+from .relmodel import model_at
 from .store import Store
 
 Progress = Callable[[str], None]
 Outcome = Extraction | Exception
 Extractor = Callable[[list[Document]], Iterable[tuple[Document, Outcome]]]
+
+
+@dataclass(frozen=True)
+class ExtractOptions:
+    """How relations are found: the learned model (a model file, default the one shipped in the
+    package) at a minimum confidence (default: the model's threshold, chosen by cross-validation
+    on the training corpus), or the rules alone. Plain values, so Ray workers can take them."""
+
+    min_confidence: float | None = None
+    rules_only: bool = False
+    model_path: str | None = None
+
+    def __call__(self, document: Document, parsed) -> Extraction:
+        model = model_at(self.model_path) if self.model_path and not self.rules_only else None
+        return extract(document, parsed, model=model, rules_only=self.rules_only, min_confidence=self.min_confidence)
+
+
+DEFAULT_OPTIONS = ExtractOptions()
 
 
 @dataclass
@@ -42,33 +61,35 @@ def read_all(paths: Iterable[str], metadata: dict | None = None,
     return documents, errors
 
 
-def extract_all(documents: list[Document], batch_size: int = BATCH_SIZE) -> Iterator[tuple[Document, Extraction]]:
+def extract_all(documents: list[Document], batch_size: int = BATCH_SIZE,
+                options: ExtractOptions = DEFAULT_OPTIONS) -> Iterator[tuple[Document, Extraction]]:
     """Parse in batches (spaCy's `pipe`) and extract each document's mentions and relations."""
     for document, parsed in zip(documents, parse((d.text for d in documents), batch_size=batch_size), strict=True):
-        yield document, extract(document, parsed)
+        yield document, options(document, parsed)
 
 
-def extract_each(documents: list[Document], batch_size: int = BATCH_SIZE) -> Iterator[tuple[Document, Outcome]]:
+def extract_each(documents: list[Document], batch_size: int = BATCH_SIZE,
+                 options: ExtractOptions = DEFAULT_OPTIONS) -> Iterator[tuple[Document, Outcome]]:
     """Like `extract_all`, but a document whose NLP or extraction fails yields its exception instead,
     so one bad document does not stop the others. If spaCy fails on a batch, that batch is parsed
     one document at a time to find the culprit, and the rest goes on batched."""
     done = 0
     try:
         for document, parsed in zip(documents, parse((d.text for d in documents), batch_size=batch_size), strict=True):
-            yield document, _extract_one(document, parsed)
+            yield document, _extract_one(document, parsed, options)
             done += 1
     except Exception:  # from spaCy: nothing of the failed batch was yielded
         for document in documents[done:done + batch_size]:
             try:
-                yield document, _extract_one(document, next(parse([document.text])))
+                yield document, _extract_one(document, next(parse([document.text])), options)
             except Exception as exc:
                 yield document, exc
-        yield from extract_each(documents[done + batch_size:], batch_size)
+        yield from extract_each(documents[done + batch_size:], batch_size, options)
 
 
-def _extract_one(document: Document, parsed) -> Outcome:
+def _extract_one(document: Document, parsed, options: ExtractOptions) -> Outcome:
     try:
-        return extract(document, parsed)
+        return options(document, parsed)
     except Exception as exc:  # reported for this document by `write_outcome`
         return exc
 
@@ -107,11 +128,13 @@ def write_outcome(store: Store, report: IngestReport, document: Document, outcom
 
 def ingest(paths: Iterable[str], store: Store, *, metadata: dict | None = None, max_bytes: int = 20_000_000,
            on_total: Callable[[int], None] | None = None, on_progress: Progress | None = None,
-           extractor: Extractor = extract_each) -> IngestReport:
+           extractor: Extractor | None = None, options: ExtractOptions = DEFAULT_OPTIONS) -> IngestReport:
     """Read, extract and store; each document in its own transaction, failures reported per file.
-    `extractor` must yield the documents in the order given: cross-document actor resolution
-    depends on the order documents are written, and every engine must build the same graph."""
+    `extractor` (default: `extract_each` with `options`) must yield the documents in the order given:
+    cross-document actor resolution depends on the order documents are written, and every engine
+    must build the same graph."""
     report = IngestReport()
+    extractor = extractor or (lambda documents: extract_each(documents, options=options))
     fresh = fresh_documents(paths, store, report, metadata, max_bytes)
     if on_total:
         on_total(len(fresh))

@@ -184,7 +184,7 @@ def document_profile(document: Document, doc: Doc, mentions: list, relations: li
         "document": document.name,
         "genre": kind,
         "genre_scores": scores,
-        "claims": {m: round(modalities[m] / total, 3) if total else 0.0 for m in MODALITIES},
+        "claims": {m: modalities[m] / total if total else 0.0 for m in MODALITIES},
         "relations": total,
         "rhetoric": [asdict(s) for s in spans],
         "rhetoric_counts": dict(Counter(s.technique for s in spans)),

@@ -1,0 +1,210 @@
+"""The learned relation model at run time: loaded once per process from the file shipped in the
+package, applied to a document's candidate pairs in one matrix product, decoded into relations.
+
+The file is a NumPy archive (no pickle): the feature vocabulary, one row of weights per predicate,
+the calibrations that turn scores into confidences, the default threshold chosen by
+cross-validation on the training corpus, and what it was built from (corpus hash, feature
+version). A model whose feature version differs from the code's is refused: its weights would be
+read against features that mean something else.
+
+Confidences are calibrated twice over, on out-of-fold predictions: once for a (pair, predicate)
+that a rule frame also finds, once for one only the model proposes. The two groups have different
+base rates, and one threshold then treats both fairly. A rule frame's own record on the training
+texts (how often its pairs were right) is a floor under the confidence of what it finds: the
+model may promote a rule's candidate, never bury a frame that is usually right.
+"""
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass, field
+from functools import cache
+from importlib import resources
+from pathlib import Path
+
+import numpy as np
+from scipy.sparse import csr_matrix
+
+from .features import FEATURE_VERSION, Pair
+from .lexicon import ontology
+from .patterns import Candidate
+
+MODEL_FILE = "relation-model.npz"
+RULE, MODEL = "rule", "model"
+
+
+class StaleModel(RuntimeError):
+    """The model file was built for other features than this code computes."""
+
+
+def feature_matrix(pairs: list[Pair], vocabulary: dict[str, int]) -> csr_matrix:
+    """Binary features of each pair (rows) over the vocabulary (columns); unknown features drop out."""
+    rows, cols = [], []
+    for n, pair in enumerate(pairs):
+        for feature in pair.features:
+            column = vocabulary.get(feature)
+            if column is not None:
+                rows.append(n)
+                cols.append(column)
+    data = np.ones(len(rows), dtype=np.float32)
+    return csr_matrix((data, (rows, cols)), shape=(len(pairs), len(vocabulary)), dtype=np.float32)
+
+
+def rule_backed(pairs: list[Pair], labels: tuple[str, ...]) -> np.ndarray:
+    """pairs x labels: True where a rule frame finds that predicate for that pair."""
+    mask = np.zeros((len(pairs), len(labels)), dtype=bool)
+    column = {label: k for k, label in enumerate(labels)}
+    for n, pair in enumerate(pairs):
+        for predicate, _ in pair.rules:
+            mask[n, column[predicate]] = True
+    return mask
+
+
+def calibrate(scores: np.ndarray, backed: np.ndarray, calibration: dict[str, tuple[float, float]]) -> np.ndarray:
+    """Platt scaling, with its own (a, b) for rule-backed and model-only (pair, predicate) cells."""
+    a = np.where(backed, calibration[RULE][0], calibration[MODEL][0])
+    b = np.where(backed, calibration[RULE][1], calibration[MODEL][1])
+    return 1.0 / (1.0 + np.exp(-(a * scores + b)))
+
+
+@dataclass(frozen=True)
+class ModalityModel:
+    """A multinomial classifier of a relation's modality from `modality.modality_features`."""
+    classes: tuple[str, ...]
+    vocabulary: dict[str, int]
+    weights: np.ndarray  # classes x features
+    bias: np.ndarray     # classes
+
+    def predict(self, features: list[tuple[str, ...]]) -> list[str]:
+        if not features:
+            return []
+        rows = [(n, self.vocabulary[f]) for n, fs in enumerate(features) for f in fs if f in self.vocabulary]
+        X = csr_matrix((np.ones(len(rows), dtype=np.float32), ([r for r, _ in rows], [c for _, c in rows])),
+                       shape=(len(features), len(self.vocabulary)))
+        scores = np.asarray(X @ self.weights.T) + self.bias
+        return [self.classes[k] for k in scores.argmax(axis=1)]
+
+
+@dataclass(frozen=True)
+class RelationModel:
+    labels: tuple[str, ...]
+    vocabulary: dict[str, int]
+    weights: np.ndarray                          # labels x features
+    bias: np.ndarray                             # labels
+    calibration: dict[str, tuple[float, float]]  # RULE / MODEL -> (a, b)
+    threshold: float
+    meta: dict
+    modality: ModalityModel | None = None
+    rule_precision: dict[str, float] = field(default_factory=dict)  # rule_key -> share right; "*": average
+
+    def scores(self, pairs: list[Pair]) -> np.ndarray:
+        """Raw decision values, pairs x labels."""
+        if not pairs:
+            return np.zeros((0, len(self.labels)), dtype=np.float32)
+        return np.asarray(feature_matrix(pairs, self.vocabulary) @ self.weights.T) + self.bias
+
+    def confidences(self, pairs: list[Pair]) -> np.ndarray:
+        """Calibrated probabilities that each predicate holds for each pair, pairs x labels."""
+        return calibrate(self.scores(pairs), rule_backed(pairs, self.labels), self.calibration)
+
+    def save(self, path: str | Path) -> None:
+        names = sorted(self.vocabulary, key=self.vocabulary.get)
+        header = dict(self.meta, labels=list(self.labels), threshold=self.threshold, rule_precision=self.rule_precision,
+                      calibration={k: list(v) for k, v in self.calibration.items()})
+        arrays = {}
+        if self.modality is not None:
+            header["modalities"] = list(self.modality.classes)
+            arrays = {"modality_weights": self.modality.weights.astype(np.float32),
+                      "modality_bias": self.modality.bias.astype(np.float32),
+                      "modality_vocabulary": np.array(sorted(self.modality.vocabulary, key=self.modality.vocabulary.get))}
+        with open(path, "wb") as out:
+            np.savez_compressed(out, weights=self.weights.astype(np.float32), bias=self.bias.astype(np.float32),
+                                vocabulary=np.array(names), header=np.array(json.dumps(header, sort_keys=True)),
+                                **arrays)
+
+
+def load_model(path: str | Path) -> RelationModel:
+    """Read a model file; refuse one built for another feature version."""
+    with np.load(path, allow_pickle=False) as archive:
+        header = json.loads(str(archive["header"]))
+        names = [str(n) for n in archive["vocabulary"]]
+        weights, bias = archive["weights"], archive["bias"]
+        modality = None
+        if "modality_weights" in archive:
+            modality = ModalityModel(classes=tuple(header["modalities"]),
+                                     vocabulary={str(n): i for i, n in enumerate(archive["modality_vocabulary"])},
+                                     weights=archive["modality_weights"], bias=archive["modality_bias"])
+    if header.get("feature_version") != FEATURE_VERSION:
+        raise StaleModel(
+            f"{path}: the relation model was built for features v{header.get('feature_version')}, this code "
+            f"computes v{FEATURE_VERSION}; rebuild it with `actorgraph train corpus/train -o {path}`")
+    meta = {k: v for k, v in header.items()
+            if k not in {"labels", "calibration", "threshold", "modalities", "rule_precision"}}
+    return RelationModel(labels=tuple(header["labels"]), vocabulary={n: i for i, n in enumerate(names)},
+                         weights=weights, bias=bias, threshold=float(header["threshold"]),
+                         calibration={k: tuple(v) for k, v in header["calibration"].items()}, meta=meta,
+                         modality=modality, rule_precision=dict(header.get("rule_precision") or {}))
+
+
+def shipped_model_path() -> Path:
+    return Path(str(resources.files("actorgraph").joinpath("data", MODEL_FILE)))
+
+
+@cache
+def model_at(path: str) -> RelationModel:
+    """A model file, loaded once per process."""
+    return load_model(path)
+
+
+def default_model() -> RelationModel:
+    """The model in the package, or the file named by ACTORGRAPH_MODEL; loaded once per process."""
+    return model_at(os.environ.get("ACTORGRAPH_MODEL") or str(shipped_model_path()))
+
+
+def rule_key(candidate: Candidate, predicate: str) -> str:
+    """A rule frame as the training record knows it: extractor, predicate and trigger word."""
+    return f"{candidate.extractor}:{predicate}:{candidate.trigger.lemma_.lower()}"
+
+
+def _second_of(pair: Pair, rule: Candidate | None) -> bool:
+    """For a symmetric predicate, the direction not to report: the one whose subject the text names
+    second (or, where a rule found it, the one the rule did not take)."""
+    if rule is not None:
+        return rule.subject.mention.actor.id != pair.subject.mention.actor.id
+    return pair.subject.start > pair.object.start
+
+
+def decide(pairs: list[Pair], confidence: np.ndarray, labels: tuple[str, ...], threshold: float,
+           trigger_of, rule_precision: dict[str, float] | None = None) -> list[Candidate]:
+    """The relations whose confidence reaches the threshold, as candidates carrying it. Where a rule
+    found the same relation, its trigger and kind are kept and its frame's precision is a floor
+    under the confidence. A mediator needs two parties: its two most likely ones in the sentence,
+    the first at the threshold, the second at half of it."""
+    rule_precision = rule_precision or {}
+    symmetric = {name for name, spec in ontology().predicates.items() if spec.symmetric}
+    found: list[Candidate] = []
+    mediation: dict[tuple[int, str], list[tuple[float, Pair]]] = {}
+    for n, pair in enumerate(pairs):
+        rule_for = dict(pair.rules)
+        for k, predicate in enumerate(labels):
+            value = float(confidence[n, k])
+            rule = rule_for.get(predicate)
+            if rule is not None:
+                value = max(value, rule_precision.get(rule_key(rule, predicate), rule_precision.get("*", 0.0)))
+            if predicate == "mediates":
+                mediation.setdefault((pair.sentence.start, pair.subject.mention.actor.id), []).append((value, pair))
+                continue
+            if value < threshold or (predicate in symmetric and _second_of(pair, rule)):
+                continue
+            found.append(Candidate(pair.subject, predicate, pair.object,
+                                   rule.trigger if rule else trigger_of(pair),
+                                   f"learned+{rule.extractor}" if rule else "learned", value,
+                                   rule.kind if rule else None))
+    for parties in mediation.values():
+        parties.sort(key=lambda item: -item[0])
+        if len(parties) < 2 or parties[0][0] < threshold or parties[1][0] < threshold / 2:
+            continue
+        (value, pair), (_, other) = parties[0], parties[1]
+        found.append(Candidate(pair.subject, "mediates", pair.object, trigger_of(pair), "learned", value, None,
+                               other.object))
+    return found
