@@ -7,6 +7,7 @@ import multiprocessing
 from pathlib import Path
 
 import pytest
+from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
@@ -52,8 +53,20 @@ def _pre_alembic(db_url: str, *statements: str) -> None:
     engine.dispose()
 
 
-def test_one_head_and_it_is_the_initial_revision():
-    assert _head() == "0001"
+def test_one_head_and_it_is_the_profiles_revision():
+    assert _head() == "0002"
+
+
+def test_a_database_at_the_initial_revision_is_upgraded_and_keeps_its_documents(db_url):
+    engine = _engine(db_url)
+    with engine.begin() as connection:
+        command.upgrade(config(connection), "0001")
+        connection.execute(text("INSERT INTO documents (id, name, text, added_at) VALUES ('d', 'd.txt', 'x', 'now')"))
+    engine.dispose()
+    store = Store.open(db_url)
+    assert store.stats()["documents"] == 1 and store.profiles(["d"]) == {}
+    store.close()
+    assert _state(db_url) == (_head(), [])
 
 
 def test_new_database_is_migrated_to_head_and_matches_the_schema(db_url):

@@ -88,7 +88,7 @@ def test_reference_profile(shared, nlp):
     assert "terrorist" in profile["loaded_labels"]["Hayat Tahrir al-Sham"]
     assert {"burden_shifting", "rhetorical_question", "name_calling"} <= set(profile["rhetoric_counts"])
     assert any(c["object"] == "Homa" for c in profile["checkable_claims"])
-    assert {r["technique"] for r in profile["not_evidence"]} == {"rhetorical_question"}
+    assert {r["technique"] for r in profile["not_evidence"]} == {"rhetorical_question", "imagined_ability"}
 
 
 def test_attention_shares_by_window():

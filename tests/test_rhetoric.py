@@ -32,7 +32,7 @@ def labels_of(nlp, text: str) -> dict:
 
 def test_lexicon_is_data_with_semeval_names():
     lex = rhetoric()
-    assert lex.disqualifying == {"rhetorical_question", "burden_shifting"}
+    assert lex.disqualifying == {"rhetorical_question", "burden_shifting", "imagined_ability", "demand"}
     assert lex.techniques["name_calling"].semeval == "Name_Calling-Labeling"
     assert lex.actor_labels["terrorist"] == "pejorative"
 

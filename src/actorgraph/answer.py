@@ -10,22 +10,23 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from dataclasses import dataclass
-from functools import cache
+from collections.abc import Callable
 from itertools import islice
 
+from rapidfuzz import fuzz, process
+
+from .caveats import caveats as caveats_of, short as short_caveat
 from .fuse import MODALITY_WEIGHT, Claim, Contradiction, as_of, claims_of, contradictions, source_key, validity
-from .lexicon import gazetteer, package_yaml
+from .lexicon import gazetteer
+from .models import Actor, Relation
+from .names import normalize
+from .paths import MAX_PATHS, NOT_CLAIMED_MODALITIES, find_paths, relevant
+from .regimes import country_named, governing
 from .rhetoric import rhetoric
 from .sources import registry
-from .models import Actor, Relation
+from .wording import clause, phrases, sentence_case, summarise
 
-HOP_PENALTY = 0.8
-MAX_PATHS = 10
-NEIGHBOURS = 500
 MAX_EVIDENCE = 25
-INSTANCES = 50
-PATH_INSTANCES, PATH_PREDICATES = 20, 3
 QUESTION_FORMS = (
     re.compile(r"^\s*what(?:'s| is| are)? (?:the )?(?:relationships?|relations?|links?|connections?|ties) "
                r"(?:between|of) (?P<a>.+?) (?:and|with|to) (?P<b>.+?)\s*\??\s*$", re.I),
@@ -33,32 +34,11 @@ QUESTION_FORMS = (
                r"(?P<b>.+?)\s*\??\s*$", re.I),
     re.compile(r"^\s*how (?:is|are|were|was) (?P<a>.+?) and (?P<b>.+?) (?:linked|related|connected|tied)"
                r"(?: to each other| together)?\s*\??\s*$", re.I),
+    re.compile(r"^\s*(?:is|are|was|were) (?P<a>.+?) (?:linked|related|connected|tied|allied|close) (?:to|with) "
+               r"(?P<b>.+?)\s*\??\s*$", re.I),
     re.compile(r"^\s*(?P<a>[^?]+?)\s+(?:and|vs\.?|versus|<->|-)\s+(?P<b>[^?]+?)\s*\??\s*$", re.I),
 )
-
-
-@dataclass(frozen=True)
-class Phrases:
-    clauses: dict[str, str]
-    kinds: dict[str, dict[str, str]]
-    roles: tuple[dict, ...]
-    shared_roles: dict[str, str]
-    evidence: dict[str, str]
-
-
-@cache
-def phrases() -> Phrases:
-    raw = package_yaml("phrases.yaml")
-    return Phrases(clauses={p: v["clause"] for p, v in raw["predicates"].items()},
-                   kinds={p: v.get("kinds") or {} for p, v in raw["predicates"].items()},
-                   roles=tuple(raw["roles"]), shared_roles=raw["shared_roles"], evidence=raw["evidence"])
-
-
-def clause(claim: Claim) -> str:
-    """The claim in words ('Turkey arms the SNA'), by predicate and sub-kind."""
-    template = phrases().kinds[claim.predicate].get(claim.kind or "") or phrases().clauses[claim.predicate]
-    return template.format(s=claim.subject.name, o=claim.object.name,
-                           o2=claim.object2.name if claim.object2 else "another party")
+SUGGESTIONS, SUGGESTION_SCORE = 3, 85
 
 
 def parse_question(question: str) -> tuple[str, str] | None:
@@ -68,24 +48,6 @@ def parse_question(question: str) -> tuple[str, str] | None:
         if match:
             return match["a"].strip(" \"'"), match["b"].strip(" \"'")
     return None
-
-
-def find_paths(weight, neighbours: dict[str, set[str]], is_via, a: str, b: str,
-               limit: int = MAX_PATHS) -> list[tuple[float, list[str]]]:
-    """Simple paths of two and three hops from a to b, strongest first: `weight(x, y)` scores a
-    link, `is_via(x)` says whether x may stand in the middle of a path."""
-    found = []
-    near_b = neighbours.get(b, set())
-    for u in neighbours.get(a, set()) - {a, b}:
-        if not is_via(u):
-            continue
-        if u in near_b:
-            found.append((weight(a, u) * weight(u, b) * HOP_PENALTY, [a, u, b]))
-        for v in (neighbours.get(u, set()) & near_b) - {a, b, u}:
-            if is_via(v):
-                found.append((weight(a, u) * weight(u, v) * weight(v, b) * HOP_PENALTY ** 2, [a, u, v, b]))
-    found.sort(key=lambda item: (-item[0], len(item[1]), item[1]))
-    return found[:limit]
 
 
 class Graph:
@@ -137,13 +99,9 @@ def _reason(graph: Graph, nodes: list[str]) -> str:
     if len(nodes) == 3:
         left, right = _role(graph, nodes[0], nodes[1]), _role(graph, nodes[2], nodes[1])
         if left and left == right:
-            return _sentence_case(phrases().shared_roles[left].format(x=names[1]))
+            return sentence_case(phrases().shared_roles[left].format(x=names[1]))
     steps = [clause(graph.link(a, b)[0]) for a, b in zip(nodes, nodes[1:])]
-    return _sentence_case("; ".join(steps))
-
-
-def _sentence_case(text: str) -> str:
-    return text[:1].upper() + text[1:]
+    return sentence_case("; ".join(steps))
 
 
 def evidence_json(relation: Relation, claim_grade: str | None = None) -> dict:
@@ -201,47 +159,50 @@ def _flags(claims: list[Claim]) -> list[dict]:
     return flags
 
 
-def _say(claim: Claim) -> str:
-    """One sentence for one claim, worded by its evidence."""
-    words = phrases().evidence
-    said_as = clause(claim)
-    asserted, denied = claim.count("asserted"), claim.count("negated")
-    total = claim.count(*MODALITY_WEIGHT)
-    n_text = "one source" if total == 1 else f"{total} sources"
-    if claim.contradicted:
-        return words["contradicted"].format(claim=said_as, asserted=claim.count("asserted", "reported"), denied=denied)
-    if claim.modality == "asserted":
-        key = "corroborated" if asserted >= 2 else "single"
-        said = words[key].format(n=asserted, claim=said_as)
-        weaker = total - asserted
-        return said + (words["weaker"].format(n=weaker) if weaker else "")
-    if claim.modality == "reported":
-        who = sorted({r.attributed_to for r in claim.instances if r.attributed_to}) or ["others"]
-        return words["reported"].format(who=", ".join(who), n_text=n_text, claim=said_as)
-    return words[claim.modality].format(n_text=_sentence_case(n_text), claim=said_as)
+def claimed(relation: Relation) -> bool:
+    """Whether an instance claims its relation: not a question, a conditional, an imagined ability,
+    a demand or a wish, nor a claim made only inside a rhetorical question or a demand that the
+    accused disprove it. The others are listed apart and never counted."""
+    return relation.modality not in NOT_CLAIMED_MODALITIES and not relation.rhetoric
 
 
-def _summary(a: Actor, b: Actor, direct: list[Claim], paths: list[dict], documents: int) -> str:
-    sentences = []
-    if direct:
-        sentences.append(f"{len(direct)} direct relation(s) link {a.name} and {b.name}.")
-        sentences.extend(_say(c) for c in direct[:5])
-    else:
-        sentences.append(f"No direct relation between {a.name} and {b.name} was found.")
-    if paths:
-        reasons = "; ".join(p["reason"] for p in paths[:3])
-        sentences.append(f"Indirect links ({len(paths)}): {reasons}.")
-    if documents == 1:
-        sentences.append("Everything here rests on one document: treat it as a single source.")
-    elif documents:
-        sentences.append(f"The answer draws on {documents} documents.")
-    return " ".join(sentences)
+def _why(relation: Relation) -> str:
+    if relation.rhetoric:
+        return rhetoric().techniques[relation.rhetoric].label.lower()
+    return {"question": "question", "conditional": "conditional"}[relation.modality]
 
 
-def answer(question: str, a: Actor, b: Actor, relations: list[Relation], day: str | None = None) -> dict:
+def not_claimed_json(relations: list[Relation], ends: set[frozenset]) -> list[dict]:
+    """The instances between the answer's actors that ask or imagine a relation without claiming it,
+    with their words: the section 'asked or imagined, not claimed'."""
+    found = []
+    for r in sorted(relations, key=lambda r: (r.doc, r.evidence.start)):
+        pair = frozenset((r.subject.actor.id, r.object.actor.id))
+        if pair not in ends:
+            continue
+        claim = Claim(r.subject.actor, r.predicate, r.object.actor, r.object2.actor if r.object2 else None, (r,))
+        found.append({"subject": claim.subject.name, "predicate": r.predicate, "object": claim.object.name,
+                      "object2": claim.object2.name if claim.object2 else None, "subject_id": claim.subject.id,
+                      "object_id": claim.object.id, "object2_id": claim.object2.id if claim.object2 else None,
+                      "clause": clause(claim),
+                      "why": _why(r), "modality": r.modality, "text": r.evidence.text, "doc": r.doc,
+                      "doc_id": r.doc_id, "start": r.evidence.start, "end": r.evidence.end, "source": r.source,
+                      "published": r.published})
+    return found
+
+
+Describe = Callable[[set[str]], tuple[dict, dict, dict]]
+
+
+def answer(question: str, a: Actor, b: Actor, relations: list[Relation], day: str | None = None,
+           describe: Describe | None = None) -> dict:
     """The `ask --format json` contract, built from relation instances (any superset of those
-    within three hops of a and b); with `day`, only what held on that date."""
-    graph = Graph(claims_of(as_of(relations, day)))
+    within three hops of a and b); with `day`, only what held on that date. Only instances that
+    claim their relation (`claimed`) make claims and paths; the others are listed apart.
+    `describe(document ids)` gives the documents' metadata, stored profiles and rhetoric spans,
+    for the caveats (none without it)."""
+    held = as_of(relations, day)
+    graph = Graph(claims_of([r for r in held if claimed(r)]))
     direct = sorted({id(c): c for c in graph.by_pair.get(frozenset((a.id, b.id)), [])}.values(),
                     key=lambda c: -c.strength)
     direct += [c for c in _mediated(graph, a.id, b.id) if all(c is not d for d in direct)]
@@ -255,11 +216,18 @@ def answer(question: str, a: Actor, b: Actor, relations: list[Relation], day: st
     used = direct + path_claims
     documents = {r.doc_id or r.doc for c in used for r in c.instances}
     disputes = [_contradiction_json(x) for x in contradictions(list({id(c): c for c in used}.values()))]
-    return {"question": question, "pair": [a.name, b.name], "pair_ids": [a.id, b.id], "as_of": day, "direct": [claim_json(c) for c in direct],
-            "paths": path_items, "sources": len(documents),
+    ends = {frozenset((a.id, b.id))} | {frozenset((x, y)) for p in path_items for x, y in zip(p["ids"], p["ids"][1:])}
+    ends |= {frozenset((c.subject.id, other)) for c in direct for other in c.ends[1:]}
+    not_claimed = not_claimed_json([r for r in held if not claimed(r)], ends)
+    cautions = caveats_of(used, *describe(documents)) if describe and documents else None
+    direct_unclaimed = sum({a.id, b.id} <= {i["subject_id"], i["object_id"], i["object2_id"]} for i in not_claimed)
+    summary = summarise(a, b, direct, path_items, len(documents), direct_unclaimed,
+                        short_caveat(cautions["documents"]) if cautions else None)
+    return {"question": question, "pair": [a.name, b.name], "pair_ids": [a.id, b.id], "as_of": day,
+            "direct": [claim_json(c) for c in direct], "paths": path_items, "sources": len(documents),
             "independent_sources": len({source_key(r) for c in used for r in c.instances}),
-            "contradictions": disputes, "flags": _flags(used),
-            "summary": _summary(a, b, direct, path_items, len(documents))}
+            "contradictions": disputes, "flags": _flags(used), "not_claimed": not_claimed,
+            "caveats": cautions, "summary": summary}
 
 
 def _contradiction_json(item: Contradiction) -> dict:
@@ -286,6 +254,13 @@ def render_text(result: dict) -> str:
             lines.extend(_claim_lines(claim, "    "))
     for dispute in result["contradictions"]:
         lines.append(f"Contradiction ({dispute['type']}): {dispute['text']}")
+    if result.get("not_claimed"):
+        lines.append("Asked or imagined, not claimed:")
+        for item in result["not_claimed"]:
+            lines.append(f"  {item['clause']} ({item['why']}): \"{_quote(item['text'])}\" ({item['doc']})")
+    if result.get("caveats"):
+        lines.append("Read with care:")
+        lines.extend(f"  {line}" for line in result["caveats"]["lines"])
     if result["flags"]:
         lines.append("Flags:")
         lines.extend(f"  [{f['type']}] {f['text']}" for f in result["flags"])
@@ -293,11 +268,15 @@ def render_text(result: dict) -> str:
     return "\n".join(lines)
 
 
+def _quote(text: str) -> str:
+    return text if len(text) <= 160 else text[:157] + "..."
+
+
 def _claim_lines(claim: dict, indent: str) -> list[str]:
-    lines = [f"{indent}{claim['clause']}  [{claim['modality']}, {claim['sources']} source(s), grade {claim['grade']}]"]
+    sources = "1 source" if claim["sources"] == 1 else f"{claim['sources']} sources"
+    lines = [f"{indent}{claim['clause']}  [{claim['modality']}, {sources}, grade {claim['grade']}]"]
     for item in claim["evidence"][:3]:
-        quote = item["text"] if len(item["text"]) <= 160 else item["text"][:157] + "..."
-        lines.append(f"{indent}  \"{quote}\" ({item['doc']}, {item['modality']})")
+        lines.append(f"{indent}  \"{_quote(item['text'])}\" ({item['doc']}, {item['modality']})")
     return lines
 
 
@@ -305,8 +284,14 @@ class UnknownActor(ValueError):
     """A name in a question that matches no actor in the store."""
 
 
-def resolve_actor(store, name: str) -> Actor | None:
-    """A stored actor by alias or canonical name, else through the gazetteer's aliases."""
+def resolve_actor(store, name: str, day: str | None = None) -> Actor | None:
+    """A stored actor by alias or canonical name, else through the gazetteer's aliases. A regime name
+    ('the Afghan government', 'Kabul') means whoever governed on `day` (default: today's government)."""
+    country = country_named(name)
+    if country is not None:
+        governing_actor = governing(country, day)
+        if governing_actor is not None:
+            return store.actor(governing_actor.id) or governing_actor
     found = store.find_actors(name)
     if found:
         return found[0]
@@ -320,78 +305,41 @@ def actor_by_key(store, key: str) -> Actor | None:
     return store.actor(key) or resolve_actor(store, key)
 
 
-def ask(store, question: str, day: str | None = None) -> dict:
-    """Answer a relationship question from a store: paths are ranked on light rows (`_relevant`),
-    and evidence is loaded only for the direct relations and the strongest paths."""
-    pair = parse_question(question)
+def suggest(store, name: str) -> list[str]:
+    """The stored actors whose names or aliases are closest to a name that matched none."""
+    aliases = store.alias_names()
+    found = process.extract(name, [alias for alias, _ in aliases], scorer=fuzz.WRatio, limit=20,
+                            processor=lambda text: normalize(text))
+    names = [aliases[index][1] for _, score, index in found if score >= SUGGESTION_SCORE]
+    return list(dict.fromkeys(names))[:SUGGESTIONS]
+
+
+def _unknown(store, name: str) -> UnknownActor:
+    close = suggest(store, name)
+    hint = "" if not close else "; did you mean " + (
+        close[0] if len(close) == 1 else ", ".join(close[:-1]) + " or " + close[-1]) + "?"
+    return UnknownActor(f"no actor called {name!r} in the database{hint}")
+
+
+def ask(store, question: str, day: str | None = None, other: str | None = None) -> dict:
+    """Answer a relationship question from a store ("What is the relationship between A and B?",
+    "How are A and B connected?", "Is A linked to B?", "A and B"), or about two names (`question`
+    and `other`). Paths are ranked on light rows (`_relevant`), and evidence is loaded only for
+    the direct relations and the strongest paths."""
+    pair = (question, other) if other is not None else parse_question(question)
     if pair is None:
-        raise ValueError('ask understands "What is the relationship between A and B?" and '
-                         '"How is A linked to B?"')
+        raise ValueError('ask understands "What is the relationship between A and B?", "How are A and B '
+                         'connected?", "Is A linked to B?", "A and B" or two names')
+    if other is not None:
+        question = f"What is the relationship between {question} and {other}?"
     actors = []
     for name in pair:
-        actor = resolve_actor(store, name)
+        actor = resolve_actor(store, name, day)
         if actor is None:
-            raise UnknownActor(f"no actor called {name!r} in the database")
+            raise _unknown(store, name)
         actors.append(actor)
     a, b = actors
     if a.id == b.id:
         raise ValueError(f"{pair[0]!r} and {pair[1]!r} are the same actor ({a.name})")
-    return answer(question, a, b, store.relations(ids=_relevant(store, a.id, b.id)), day)
-
-
-def _sample(rows: list[tuple[int, str, str]], limit: int = INSTANCES, predicates: int | None = None) -> list[int]:
-    """At most `limit` instances of each of the `predicates` firmest relations between two actors,
-    firmest first but always with some denials, so a pair named in thousands of documents costs no
-    more than a rare one and its contradictions still show; grades saturate long before that."""
-    by_predicate: dict[str, list[tuple[int, str, str]]] = defaultdict(list)
-    for row in rows:
-        by_predicate[row[1]].append(row)
-    firmest = sorted(by_predicate.values(), key=lambda items: -max(MODALITY_WEIGHT[r[2]] for r in items))
-    chosen = []
-    for items in firmest[:predicates]:
-        denials = [rid for rid, _, modality in items if modality == "negated"][:limit // 5]
-        others = sorted((r for r in items if r[2] != "negated"), key=lambda r: -MODALITY_WEIGHT[r[2]])
-        chosen += denials + [rid for rid, *_ in others[:limit - len(denials)]]
-    return chosen
-
-
-def _relevant(store, a: str, b: str) -> list[int]:
-    """The relations an answer can use, found on light rows before any evidence is loaded: those
-    linking a and b, and those on the strongest paths through their neighbours (the 3-hop search
-    looks at each side's NEIGHBOURS strongest neighbours, so a hub costs no more than a few)."""
-    near = store.edges([a, b])
-    weights: dict[frozenset, float] = defaultdict(float)
-    rows_of: dict[frozenset, list[tuple[int, str, str]]] = defaultdict(list)
-    docs: dict[tuple, set[str]] = defaultdict(set)
-    neighbours: dict[str, set[str]] = defaultdict(set)
-
-    def take(rows):
-        for rid, s, o, o2, predicate, modality, confidence, document in rows:
-            for other in (o, o2):
-                if other is None or other == s:
-                    continue
-                pair = frozenset((s, other))
-                key = (pair, predicate)
-                docs[key].add(document)
-                boost = min(1 + 0.2 * (len(docs[key]) - 1), 2.0)
-                weights[pair] = max(weights[pair], MODALITY_WEIGHT[modality] * confidence * boost)
-                rows_of[pair].append((rid, predicate, modality))
-                if MODALITY_WEIGHT[modality] > 0:
-                    neighbours[s].add(other)
-                    neighbours[other].add(s)
-
-    take(near)
-    strongest = {end: set(sorted(neighbours[end] - {a, b}, key=lambda n: -weights[frozenset((end, n))])[:NEIGHBOURS])
-                 for end in (a, b)}
-    if strongest[a] and strongest[b]:
-        take(store.edges(sorted(strongest[a]), sorted(strongest[b])))
-    types = store.actor_types(set(neighbours) | {a, b})
-    paths = find_paths(lambda x, y: weights[frozenset((x, y))], neighbours,
-                       lambda n: types.get(n) != "place", a, b, MAX_PATHS)
-    wanted = set(_sample(rows_of[frozenset((a, b))]))
-    for _, nodes in paths:
-        for x, y in zip(nodes, nodes[1:]):
-            wanted.update(_sample(rows_of[frozenset((x, y))], PATH_INSTANCES, PATH_PREDICATES))
-    wanted.update(rid for rid, s, o, o2, predicate, *_ in near
-                  if predicate == "mediates" and {a, b} <= {o, o2})
-    return sorted(wanted)
+    return answer(question, a, b, store.relations(ids=relevant(store, a.id, b.id)), day,
+                  lambda ids: (store.document_metadata(ids), store.profiles(ids), store.spans_of(ids)))

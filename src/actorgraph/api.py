@@ -15,7 +15,8 @@ from .fuse import (DAY, MODALITY_WEIGHT, as_of, claims_of, confirmed_by_others, 
 from .lexicon import ontology
 from .models import relation_json
 from .nlp import parse
-from .profile import attention as source_attention, profile_of
+from .pipeline import profile_of
+from .profile import attention as source_attention
 from .rhetoric import rhetoric
 
 GRADE = re.compile(r"(?P<letter>[A-F])?(?P<number>[1-6])?")
@@ -234,10 +235,11 @@ def claim(request: Request, subject: str, predicate: str, object: str,
 
 
 @router.get("/ask")
-def ask(request: Request, q: str, as_of_date: Annotated[str | None, Query(alias="as_of")] = None) -> dict:
+def ask(request: Request, q: str, as_of_date: Annotated[str | None, Query(alias="as_of")] = None,
+        b: Annotated[str | None, Query(description="A second actor: then `q` is the first one's name")] = None) -> dict:
     day = _date(as_of_date, "as_of")
     try:
-        return answering.ask(store_of(request), q, day)
+        return answering.ask(store_of(request), q, day, b)
     except answering.UnknownActor as exc:
         raise HTTPException(404, str(exc))
     except ValueError as exc:

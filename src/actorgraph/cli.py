@@ -16,8 +16,8 @@ from . import answer as answering
 from .fuse import DAY, claims_of, confirmed_by_others, timeline as fused_timeline, validity
 from .models import relation_json
 from .nlp import PipelineMissing, parse
-from .profile import attention as source_attention, profile_of, render_profile
-from .pipeline import ExtractOptions, extract_all, ingest as run_ingest, read_all
+from .profile import attention as source_attention, render_profile
+from .pipeline import ExtractOptions, extract_all, ingest as run_ingest, profile_of, read_all
 from .relmodel import StaleModel
 from .cli_learn import corpus_app, train_command
 from .store import NoDatabase, SchemaMismatch, Store
@@ -152,18 +152,20 @@ def extract(files: list[Path] = typer.Argument(..., help="Files or folders to re
 
 
 @app.command()
-def ask(question: str = typer.Argument(..., help='e.g. "What is the relationship between A and B?"'),
+def ask(question: str = typer.Argument(..., help='e.g. "What is the relationship between A and B?", or a name'),
+        other: Optional[str] = typer.Argument(None, help="A second name: `ask A B` asks how A and B are related."),
         db: Optional[str] = typer.Option(None, "--db", help=DB_HELP),
         format: str = typer.Option("text", "--format", help="text or json."),
         as_of: Optional[str] = typer.Option(None, "--as-of", help="Answer for a date (YYYY, YYYY-MM or YYYY-MM-DD).")
         ) -> None:
-    """Answer "What is the relationship between A and B?" with direct relations, paths and evidence."""
+    """Answer "What is the relationship between A and B?" ("How are A and B connected?", "Is A linked to
+    B?", "A and B", or two names) with direct relations, paths, evidence and caveats about the sources."""
     if as_of and not DAY.fullmatch(as_of):
         _fail(f"--as-of must be YYYY, YYYY-MM or YYYY-MM-DD, not {as_of!r}")
         raise typer.Exit(2)
     store = Store.open(db, create=False)
     try:
-        result = answering.ask(store, question, as_of)
+        result = answering.ask(store, question, as_of, other)
     except ValueError as exc:
         _fail(str(exc))
         raise typer.Exit(1)

@@ -17,6 +17,8 @@ from .mentions import TokenMention, find_mentions
 from .modality import firm, modality_features, modality_of, speaker_text
 from .models import Actor, Document, Evidence, Mention, Relation
 from .patterns import Candidate, between_parties, structural_relations
+from .profile import document_summary
+from .regimes import at_date
 from .relmodel import RelationModel, decide, default_model
 from .rhetoric import RhetoricSpan, excluded_from_evidence, find_spans
 from .timex import dateline, time_of
@@ -31,6 +33,7 @@ class Extraction:
     mentions: list[Mention]
     relations: list[Relation]
     spans: list[RhetoricSpan] = field(default_factory=list)
+    profile: dict = field(default_factory=dict)  # `profile.document_summary`, kept with the document
 
 
 def _types_ok(candidate: Candidate, subject_types=frozenset(), object_types=frozenset()) -> bool:
@@ -333,15 +336,24 @@ def _with_doc_aliases(mentions: list[TokenMention]) -> dict[str, Actor]:
 
 
 def _finish(candidate: Candidate, document: Document, actors: dict[str, Actor], anchor: str | None,
-            args: Arguments, model: RelationModel | None = None) -> Relation:
-    """A candidate with its modality (the model's classifier when there is one, else the rules),
-    attribution, time and sentence as evidence."""
+            args: Arguments, model: RelationModel | None = None) -> Relation | None:
+    """A candidate with its time, its actors as of that time (a regime name means whoever governed
+    then), its modality (the model's classifier when there is one, else the rules), attribution and
+    sentence as evidence; None when the regime turns it into an actor's relation to itself."""
     def mention(item: TokenMention | None) -> Mention | None:
         if item is None:
             return None
         m = item.mention
-        return Mention(actors[m.actor.id], m.text, m.start, m.end, m.via)
+        actor = actors.get(m.actor.id) or Actor(m.actor.id, m.actor.name, m.actor.type, (m.text, *m.actor.aliases))
+        return Mention(actor, m.text, m.start, m.end, m.via)
 
+    time = time_of(candidate.trigger, anchor)
+    day = time.start if time is not None and time.start else anchor
+    candidate = replace(candidate, subject=at_date(candidate.subject, day), object=at_date(candidate.object, day),
+                        object2=at_date(candidate.object2, day) if candidate.object2 else None)
+    if candidate.subject.mention.actor.id in {candidate.object.mention.actor.id,
+                                              candidate.object2 and candidate.object2.mention.actor.id}:
+        return None
     sentence = candidate.trigger.sent
     modality, speaker = modality_of(candidate.trigger)
     if model is not None and model.modality is not None and not firm(modality, sentence):
@@ -357,7 +369,7 @@ def _finish(candidate: Candidate, document: Document, actors: dict[str, Actor], 
     return Relation(
         doc=document.name, subject=mention(candidate.subject), predicate=candidate.predicate,
         object=mention(candidate.object), object2=mention(candidate.object2), kind=candidate.kind,
-        modality=modality, attributed_to=attributed, time=time_of(candidate.trigger, anchor),
+        modality=modality, attributed_to=attributed, time=time,
         evidence=Evidence(text=text, start=sentence.start_char, end=sentence.start_char + len(text)),
         extractor=candidate.extractor,
         confidence=confidence, doc_id=document.id, source=document.source, published=document.published)
@@ -371,9 +383,10 @@ def _key(relation: Relation) -> tuple:
     return s, relation.predicate, o, o2, relation.evidence.start
 
 
-def token_mentions(parsed: Doc) -> list[TokenMention]:
-    """Every actor mention of a parsed document, anaphors resolved."""
-    return resolve_anaphora(parsed, find_mentions(parsed))
+def token_mentions(parsed: Doc, day: str | None = None) -> list[TokenMention]:
+    """Every actor mention of a parsed document, anaphors resolved; a regime name ('Kabul', 'the
+    Afghan government') means whoever governed on `day`, so its pronouns do too."""
+    return resolve_anaphora(parsed, [at_date(m, day) for m in find_mentions(parsed)])
 
 
 def extract(document: Document, parsed: Doc, model: RelationModel | None = None, rules_only: bool = False,
@@ -383,9 +396,9 @@ def extract(document: Document, parsed: Doc, model: RelationModel | None = None,
     Relations come from the learned model over every pair of actors in a sentence (the rules are
     its features, and their candidates calibrated on their own); `rules_only` gives the rules alone.
     `min_confidence` (default: the model's threshold, chosen by cross-validation) filters."""
-    mentions = token_mentions(parsed)
-    actors = _with_doc_aliases(mentions)
     anchor = document.published or dateline(document.text)
+    mentions = token_mentions(parsed, anchor)
+    actors = _with_doc_aliases(mentions)
     args = Arguments(mentions)
     found = candidates(parsed, mentions)
     if not rules_only:
@@ -397,6 +410,8 @@ def extract(document: Document, parsed: Doc, model: RelationModel | None = None,
     best: dict[tuple, Relation] = {}
     for candidate in found:
         relation = _finish(candidate, document, actors, anchor, args, None if rules_only else model)
+        if relation is None:
+            continue
         if rules_only and min_confidence is not None and relation.confidence < min_confidence:
             continue
         key = _key(relation)
@@ -406,7 +421,8 @@ def extract(document: Document, parsed: Doc, model: RelationModel | None = None,
     relations = [_marked(r, spans) for r in sorted(best.values(), key=lambda r: (r.evidence.start, r.subject.start))]
     plain = [Mention(actors[m.mention.actor.id], m.mention.text, m.mention.start, m.mention.end, m.mention.via)
              for m in mentions]
-    return Extraction(mentions=plain, relations=relations, spans=spans)
+    return Extraction(mentions=plain, relations=relations, spans=spans,
+                      profile=document_summary(document, parsed, mentions, relations, spans))
 
 
 def _marked(relation: Relation, spans: list[RhetoricSpan]) -> Relation:

@@ -21,7 +21,7 @@ from .lexicon import cues, ontology, package_yaml
 from .mentions import TokenMention
 from .patterns import Candidate
 
-FEATURE_VERSION = 4
+FEATURE_VERSION = 5
 MAX_BETWEEN = 12
 MENTION_PAIRS = 4
 
@@ -189,7 +189,7 @@ def _between_features(doc: Doc, first: TokenMention, second: TokenMention, other
 def _sentence_features(sentence: Span) -> list[str]:
     words = cues().modality
     found = []
-    if sentence.text.rstrip(" \"'\u201d\u2019)").endswith("?"):
+    if sentence.text.rstrip().rstrip(" \"'\u201d\u2019)").endswith("?"):
         found.append("question_mark")
     for token in sentence:
         lemma = token.lemma_.lower()

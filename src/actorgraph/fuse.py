@@ -10,7 +10,6 @@ modality). Validity in time comes from the text, else from the publication date.
 """
 from __future__ import annotations
 
-import calendar
 import re
 from collections import defaultdict
 from dataclasses import dataclass
@@ -19,6 +18,7 @@ from functools import cached_property
 from .lexicon import ontology
 from .models import Actor, Relation
 from .sources import credibility, grade, independent_key, modality_counts, registry
+from .timex import earliest_day, latest_day
 
 MODALITY_WEIGHT = {"asserted": 1.0, "reported": 0.7, "hedged": 0.5, "conditional": 0.3, "question": 0.2,
                    "negated": 0.0}
@@ -125,23 +125,6 @@ def claims_of(relations: list[Relation]) -> list[Claim]:
         actors = {m.actor.id: m.actor for r in items for m in (r.subject, r.object, r.object2) if m}
         result.append(Claim(actors[s], predicate, actors[o], actors[o2] if o2 else None, tuple(items)))
     return result
-
-
-def earliest_day(value: str) -> str:
-    """The first day a YYYY, YYYY-MM or YYYY-MM-DD value covers."""
-    return (value + "-01-01")[:10] if len(value) == 4 else (value + "-01")[:10]
-
-
-def latest_day(value: str) -> str:
-    """The last day a YYYY, YYYY-MM or YYYY-MM-DD value covers."""
-    if len(value) == 4:
-        return value + "-12-31"
-    if len(value) == 7:
-        try:
-            return f"{value}-{calendar.monthrange(int(value[:4]), int(value[5:]))[1]:02d}"
-        except ValueError:  # not a real month: still later than any day of it
-            return value + "-31"
-    return value
 
 
 def validity(relation: Relation) -> tuple[str | None, str | None]:

@@ -21,6 +21,7 @@ from sklearn.linear_model import LogisticRegression
 
 from .evaluate import GOLD_SUFFIX, alias_table, gold_files, load_gold, resolve, score, text_beside
 from .extract import _with_doc_aliases, candidates, extract, token_mentions
+from .timex import dateline
 from .features import FEATURE_VERSION, Pair, labels, pair_trigger, pairs
 from .lexicon import ontology
 from .models import Document, relation_json
@@ -95,13 +96,14 @@ def read_annotated(dirs: list[Path], on_total: Callable[[int], None] | None = No
     """Every annotated text under `dirs`, parsed, with candidate pairs and gold labels."""
     golds = [g for d in dirs for g in load_gold(d)]
     files = [text_beside(f) for d in dirs for f in gold_files(d)]
-    documents = [Document(text=f.read_text("utf-8"), name=f.name.removesuffix(".txt"), path=str(f))
-                 for f in files]
+    documents = [Document(text=f.read_text("utf-8"), name=f.name.removesuffix(".txt"), path=str(f),
+                          published=str(g["published"]) if g.get("published") else None)
+                 for f, g in zip(files, golds)]
     if on_total:
         on_total(len(documents))
     examples = []
     for gold, document, parsed in zip(golds, documents, parse(d.text for d in documents), strict=True):
-        mentions = token_mentions(parsed)
+        mentions = token_mentions(parsed, document.published or dateline(document.text))
         found = pairs(parsed, mentions, candidates(parsed, mentions))
         targets = gold_targets(gold, document.text, found, _with_doc_aliases(mentions))
         examples.append(Annotated(gold, str(gold.get("conflict") or gold["document"]), document, parsed,

@@ -58,11 +58,37 @@ class GazetteerEntry:
 
 
 @dataclass(frozen=True)
+class Period:
+    actor: str
+    start: str | None
+    end: str | None
+
+
+@dataclass(frozen=True)
+class Regime:
+    """Who governed one country when: `names` (normalised) always mean the governing actor."""
+    country: str
+    names: frozenset[str]
+    by_demonym: bool
+    periods: tuple[Period, ...]
+
+    def governing(self, day: str | None) -> str | None:
+        """The governing actor's id on `day` (YYYY-MM-DD; None: the last period), or None."""
+        if day is None:
+            return self.periods[-1].actor if self.periods and self.periods[-1].end is None else None
+        return next((p.actor for p in self.periods if (p.start is None or p.start <= day)
+                     and (p.end is None or day <= p.end)), None)
+
+
+@dataclass(frozen=True)
 class Gazetteer:
     entries: dict[str, GazetteerEntry]
     by_alias: dict[str, str]
     by_demonym: dict[str, str]
     by_seat: dict[str, str]
+    regimes: dict[str, Regime] = field(default_factory=dict)
+    regime_names: dict[str, str] = field(default_factory=dict)  # normalised name -> country id
+    government_nouns: frozenset[str] = frozenset()
 
     def led_by(self, person_id: str) -> Actor | None:
         """The organisation a known person heads, if the gazetteer says so."""
@@ -97,7 +123,28 @@ def load_gazetteer(path: str | Path | None = None) -> Gazetteer:
             by_demonym.setdefault(demonym.lower(), actor.id)
         for seat in item.get("seats") or ():
             by_seat.setdefault(normalize(seat), actor.id)
-    return Gazetteer(entries=entries, by_alias=by_alias, by_demonym=by_demonym, by_seat=by_seat)
+    regimes, government_nouns = load_regimes(entries, strict=path is None)
+    names = {name: country for country, regime in regimes.items() for name in regime.names}
+    return Gazetteer(entries=entries, by_alias=by_alias, by_demonym=by_demonym, by_seat=by_seat, regimes=regimes,
+                     regime_names=names, government_nouns=government_nouns)
+
+
+def load_regimes(entries: dict[str, GazetteerEntry], strict: bool = True) -> tuple[dict[str, Regime], frozenset[str]]:
+    """data/regimes.yaml, checked against the gazetteer's actors: with the packaged gazetteer an
+    unknown actor is an error in the data; with a user's own, regimes it lacks actors for are left out."""
+    raw = package_yaml("regimes.yaml")
+    regimes = {}
+    for country, spec in raw["regimes"].items():
+        periods = tuple(Period(str(p["actor"]), str(p["from"]) if p.get("from") else None,
+                               str(p["until"]) if p.get("until") else None) for p in spec["periods"])
+        missing = [a for a in (country, *(p.actor for p in periods)) if a not in entries]
+        if missing and strict:
+            raise ValueError(f"regimes.yaml: {missing[0]!r} is not in the gazetteer")
+        if missing:
+            continue
+        regimes[country] = Regime(country, frozenset(normalize(n) for n in spec.get("names") or ()),
+                                  bool(spec.get("by_demonym")), periods)
+    return regimes, frozenset(str(n).lower() for n in raw["government_nouns"])
 
 
 @cache

@@ -28,7 +28,7 @@ def _subject(verb: Token) -> Token | None:
 
 
 def _is_question(sentence: Span) -> bool:
-    return sentence.text.rstrip(" \"'\u201d\u2019)").endswith("?")
+    return sentence.text.rstrip().rstrip(" \"'\u201d\u2019)").endswith("?")
 
 
 def _conditional(chain: list[Token], sentence: Span) -> bool:

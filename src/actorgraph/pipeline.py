@@ -8,12 +8,14 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
-from .extract import Extraction, extract
-from .models import Document
+from .extract import Extraction, extract, token_mentions
+from .models import Document, Relation
+from .profile import document_profile
 from .nlp import BATCH_SIZE, parse
 from .read import ReadError, iter_documents
 from .relmodel import model_at
 from .store import Store
+from .timex import dateline
 
 Progress = Callable[[str], None]
 Outcome = Extraction | Exception
@@ -94,6 +96,15 @@ def _extract_one(document: Document, parsed, options: ExtractOptions) -> Outcome
         return exc
 
 
+def profile_of(document: Document, parsed, confirmed: Callable[[Relation], bool] | None = None,
+               options: ExtractOptions = DEFAULT_OPTIONS) -> dict:
+    """`profile.document_profile` from a parse: the extractor's mentions, relations and rhetoric spans."""
+    extraction = options(document, parsed)
+    day = document.published or dateline(document.text)
+    return document_profile(document, parsed, token_mentions(parsed, day), list(extraction.relations),
+                            extraction.spans, confirmed=confirmed)
+
+
 def fresh_documents(paths: Iterable[str], store: Store, report: IngestReport, metadata: dict | None = None,
                     max_bytes: int = 20_000_000) -> list[Document]:
     """The documents to extract, in input order: read errors and documents already stored (or
@@ -117,7 +128,7 @@ def write_outcome(store: Store, report: IngestReport, document: Document, outcom
         report.errors.append(f"{label}: not extracted: {outcome}")
         return
     try:
-        if store.add_document(document, outcome.mentions, outcome.relations, outcome.spans):
+        if store.add_document(document, outcome.mentions, outcome.relations, outcome.spans, outcome.profile):
             report.added += 1
             report.relations += len(outcome.relations)
         else:

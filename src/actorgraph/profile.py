@@ -15,7 +15,6 @@ from rapidfuzz import fuzz
 from rapidfuzz.distance import Levenshtein
 from spacy.tokens import Doc
 
-from .extract import extract, token_mentions
 from .lexicon import gazetteer, package_yaml
 from .models import Document, Relation
 from .rhetoric import RhetoricSpan, excluded_from_evidence, loaded_labels
@@ -163,6 +162,16 @@ def _relation_brief(relation: Relation) -> dict:
                          "end": relation.evidence.end}}
 
 
+def document_summary(document: Document, doc: Doc, mentions: list, relations: list[Relation],
+                     spans: list[RhetoricSpan]) -> dict:
+    """The part of a profile that an answer's caveats need, small enough to keep with every document:
+    genre, rhetoric counts, named and unnamed sources, loaded labels per actor."""
+    kind, scores = genre(doc, relations, spans)
+    return {"genre": kind, "genre_scores": scores, "rhetoric_counts": dict(Counter(s.technique for s in spans)),
+            "sources": _sources(doc, mentions, relations, spans),
+            "loaded_labels": {a: dict(c) for a, c in loaded_labels(doc, mentions).items()}}
+
+
 def document_profile(document: Document, doc: Doc, mentions: list, relations: list[Relation],
                      spans: list[RhetoricSpan], *,
                      confirmed: Callable[[Relation], bool] | None = None) -> dict:
@@ -233,11 +242,7 @@ def attention(docs: list[dict], by: str = "week") -> list[dict]:
     return rows
 
 
-def profile_of(document: Document, parsed: Doc, confirmed: Callable[[Relation], bool] | None = None) -> dict:
-    """`document_profile` from a parse: the extractor's mentions, relations and rhetoric spans."""
-    extraction = extract(document, parsed)
-    return document_profile(document, parsed, token_mentions(parsed), list(extraction.relations),
-                            extraction.spans, confirmed=confirmed)
+
 
 
 def render_profile(result: dict) -> str:

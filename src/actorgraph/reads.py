@@ -3,6 +3,7 @@ applied), light rows for ranking paths, and the lookups the CLI and `ask` need. 
 these; they need only `self.engine` and the merge cache `self._canonical`."""
 from __future__ import annotations
 
+import json
 from collections import Counter, defaultdict
 
 from sqlalchemy import func, or_, select
@@ -12,7 +13,8 @@ from .models import Actor, Document, Evidence, Mention, Relation, TimeSpan
 from .names import normalize
 from .resolve import Link, canonical_map
 from .rhetoric import RhetoricSpan
-from .schema import ActorLinkRow, ActorRow, AliasRow, DocumentRow, MentionRow, RelationRow, RhetoricSpanRow
+from .schema import (ActorLinkRow, ActorRow, AliasRow, DocumentProfileRow, DocumentRow, MentionRow, RelationRow,
+                     RhetoricSpanRow)
 from .sources import independent_key
 
 
@@ -209,6 +211,34 @@ class StoreReads:
             rows = session.scalars(select(RhetoricSpanRow).where(RhetoricSpanRow.document_id == document_id)
                                    .order_by(RhetoricSpanRow.start_char, RhetoricSpanRow.id)).all()
             return [RhetoricSpan(r.technique, r.start_char, r.end_char, r.text, r.confidence, r.cue) for r in rows]
+
+    def profiles(self, ids) -> dict[str, dict]:
+        """Stored document profiles by document id; documents stored before profiles were kept have none."""
+        found: dict[str, dict] = {}
+        with Session(self.engine) as session:
+            for chunk in _chunks(sorted(ids)):
+                for row in session.scalars(select(DocumentProfileRow).where(DocumentProfileRow.document_id.in_(chunk))):
+                    found[row.document_id] = json.loads(row.profile)
+        return found
+
+    def spans_of(self, ids) -> dict[str, list[RhetoricSpan]]:
+        """Rhetoric spans of several documents, by document id, in text order."""
+        found: dict[str, list[RhetoricSpan]] = defaultdict(list)
+        with Session(self.engine) as session:
+            for chunk in _chunks(sorted(ids)):
+                rows = session.scalars(select(RhetoricSpanRow).where(RhetoricSpanRow.document_id.in_(chunk))
+                                       .order_by(RhetoricSpanRow.document_id, RhetoricSpanRow.start_char))
+                for r in rows:
+                    found[r.document_id].append(RhetoricSpan(r.technique, r.start_char, r.end_char, r.text,
+                                                             r.confidence, r.cue))
+        return dict(found)
+
+    def alias_names(self) -> list[tuple[str, str]]:
+        """Every stored alias with its canonical actor's name (for suggesting a misspelt name)."""
+        with Session(self.engine) as session:
+            rows = session.execute(select(AliasRow.alias, AliasRow.actor_id)).all()
+            actors = self._actors_by_id(session, {actor_id for _, actor_id in rows})
+        return [(alias, actors[actor_id].name) for alias, actor_id in rows if actor_id in actors]
 
     def mentions_by_document(self, source: str | None = None) -> list[dict]:
         """For source attention: each document's outlet, date and the canonical actor names it

@@ -133,3 +133,13 @@ class RhetoricSpanRow(Base):
     text: Mapped[str] = mapped_column(Text)
     confidence: Mapped[float] = mapped_column(Float)
     cue: Mapped[str] = mapped_column(String)
+
+
+class DocumentProfileRow(Base):
+    """What a critical reader needs about a document to weigh an answer that rests on it (genre,
+    rhetoric counts, loaded labels per actor, named and unnamed sources), as JSON, computed at
+    ingest from the parse so `ask` never parses again."""
+
+    __tablename__ = "document_profiles"
+    document_id: Mapped[str] = mapped_column(ForeignKey("documents.id"), primary_key=True)
+    profile: Mapped[str] = mapped_column(Text)

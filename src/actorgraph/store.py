@@ -26,8 +26,8 @@ from .models import Actor, Document, Mention, Relation, TimeSpan
 from .names import normalize
 from .reads import StoreReads
 from .resolve import ActorIndex, Link, link_for, links_for_new_alias
-from .schema import (ActorBlockRow, ActorLinkRow, ActorRow, AliasRow, DocumentRow, MentionRow, RelationRow,
-                     RhetoricSpanRow)
+from .schema import (ActorBlockRow, ActorLinkRow, ActorRow, AliasRow, DocumentProfileRow, DocumentRow, MentionRow,
+                     RelationRow, RhetoricSpanRow)
 from .sources import DuplicateIndex, signature
 
 __all__ = ["DEFAULT_DB", "NoDatabase", "SchemaMismatch", "Store", "database_url"]
@@ -162,26 +162,29 @@ class Store(StoreReads):
             return session.get(DocumentRow, doc_id) is not None
 
     def add_document(self, document: Document, mentions: list[Mention], relations: list[Relation],
-                     spans: list = ()) -> bool:
-        """Store one document with everything found in it, all or nothing; False if already stored
-        (also when another worker stored it while this one was writing)."""
+                     spans: list = (), profile: dict | None = None) -> bool:
+        """Store one document with everything found in it (and its profile, for the caveats of
+        answers), all or nothing; False if already stored (also when another worker stored it while
+        this one was writing)."""
         try:
-            return self._try_add(document, mentions, relations, spans)
+            return self._try_add(document, mentions, relations, spans, profile)
         except DBAPIError as exc:
             if not _lost_race(exc):
                 raise
-        return self._try_add(document, mentions, relations, spans)
+        return self._try_add(document, mentions, relations, spans, profile)
 
-    def _try_add(self, document: Document, mentions: list[Mention], relations: list[Relation], spans) -> bool:
+    def _try_add(self, document: Document, mentions: list[Mention], relations: list[Relation], spans,
+                 profile: dict | None) -> bool:
         try:
-            return self._add(document, mentions, relations, spans)
+            return self._add(document, mentions, relations, spans, profile)
         except Exception as exc:
             self._forget()
             if isinstance(exc, IntegrityError) and self.has_document(document.id):
                 return False
             raise
 
-    def _add(self, document: Document, mentions: list[Mention], relations: list[Relation], spans) -> bool:
+    def _add(self, document: Document, mentions: list[Mention], relations: list[Relation], spans,
+             profile: dict | None) -> bool:
         """One try of `add_document`, in one transaction; the caches are updated only after commit."""
         with Session(self.engine) as session, session.begin():
             if session.get(DocumentRow, document.id) is not None:
@@ -195,6 +198,9 @@ class Store(StoreReads):
                     {"document_id": document.id, "technique": x.technique, "start_char": x.start,
                      "end_char": x.end, "text": x.text, "confidence": x.confidence, "cue": x.cue}
                     for x in spans])
+            if profile:
+                session.execute(insert(DocumentProfileRow.__table__).values(
+                    document_id=document.id, profile=json.dumps(profile, ensure_ascii=False, sort_keys=True)))
             self._resolve(session, actors)
         for actor_id, norms in new.items():
             self._known.setdefault(actor_id, set()).update(norms)

@@ -2,6 +2,7 @@
 'to this day', timeline line heads ('2015 - ...'), anchored on the publication date."""
 from __future__ import annotations
 
+import calendar
 import re
 from datetime import date
 
@@ -106,3 +107,20 @@ def time_of(trigger: Token, anchor: str | None = None) -> TimeSpan | None:
         if re.search(rf"\b{word}\b", lowered):
             return TimeSpan(start=None, end=anchor, text=word, value="past")
     return None
+
+
+def earliest_day(value: str) -> str:
+    """The first day a YYYY, YYYY-MM or YYYY-MM-DD value covers."""
+    return (value + "-01-01")[:10] if len(value) == 4 else (value + "-01")[:10]
+
+
+def latest_day(value: str) -> str:
+    """The last day a YYYY, YYYY-MM or YYYY-MM-DD value covers."""
+    if len(value) == 4:
+        return value + "-12-31"
+    if len(value) == 7:
+        try:
+            return f"{value}-{calendar.monthrange(int(value[:4]), int(value[5:]))[1]:02d}"
+        except ValueError:  # not a real month: still later than any day of it
+            return value + "-31"
+    return value
