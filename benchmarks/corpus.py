@@ -17,7 +17,7 @@ from pathlib import Path
 
 import yaml
 
-from actorgraph.lexicon import gazetteer
+from actorgraph.extract.lexicon import gazetteer
 
 TEMPLATES = Path(__file__).with_name("templates.yaml")
 CAST = {"G": ("armed_group", 3), "S": ("state", 2), "P": ("person", 2), "L": ("place", 2),

@@ -13,9 +13,9 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from actorgraph import nlp
+from actorgraph.extract import nlp
 from actorgraph.pipeline import extract_all, ingest, read_all
-from actorgraph.store import Store
+from actorgraph.graph.store import Store
 
 from .profiling import profile_to
 

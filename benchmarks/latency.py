@@ -17,11 +17,11 @@ from pathlib import Path
 
 from sqlalchemy import insert
 
-from actorgraph.answer import ask
-from actorgraph.lexicon import ontology
+from actorgraph.answer.answer import ask
+from actorgraph.extract.lexicon import ontology
 from actorgraph.names import normalize
-from actorgraph.schema import ActorRow, AliasRow, DocumentRow, RelationRow
-from actorgraph.store import Store
+from actorgraph.graph.schema import ActorRow, AliasRow, DocumentRow, RelationRow
+from actorgraph.graph.store import Store
 
 from .profiling import profile_to
 

@@ -17,10 +17,11 @@ import time
 from dataclasses import replace
 from pathlib import Path
 
-from actorgraph.evaluate import score
-from actorgraph.learn import SEED, Annotated, fit_modality, modality_rows, predict_relations, read_annotated, \
+from actorgraph.learn.evaluate import score
+from actorgraph.learn.data import (SEED, Annotated, fit_modality, modality_rows, predict_relations,
+                                   read_annotated, \)
     rule_precision, subsample
-from actorgraph.train import cross_validate, fit, rules_predictions, train_examples
+from actorgraph.learn.train import cross_validate, fit, rules_predictions, train_examples
 
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "benchmarks" / "results"

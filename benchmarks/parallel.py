@@ -23,7 +23,7 @@ from pathlib import Path
 from sqlalchemy import text
 
 from actorgraph.pipeline import ingest
-from actorgraph.store import Store
+from actorgraph.graph.store import Store
 
 from .corpus import write_corpus
 

@@ -50,7 +50,7 @@ def _git_commit(root: Path) -> str | None:
 
 
 def machine() -> dict:
-    from actorgraph import nlp
+    from actorgraph.extract import nlp
 
     meta = nlp.load().meta
     return {"date": datetime.now(timezone.utc).isoformat(timespec="seconds"), "cpu": _cpu_model(),

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -12,9 +13,9 @@ from pathlib import Path
 import pytest
 from postgres import db_url, db_urls, pg_databases, pg_db_url, postgres_url  # noqa: F401 (fixtures)
 
-from actorgraph.extract import extract
+from actorgraph.extract.document import extract
+from actorgraph.extract.nlp import load
 from actorgraph.models import Document
-from actorgraph.nlp import load
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
 
@@ -84,9 +85,9 @@ class LiveServer:
 @pytest.fixture(scope="session")
 def demo_db(tmp_path_factory) -> Path:
     """The bundled demo corpus ingested once into a real SQLite file (read-only for tests)."""
-    from actorgraph.cli import demo_corpus
+    from actorgraph.cli.documents import demo_corpus
     from actorgraph.pipeline import ingest
-    from actorgraph.store import Store
+    from actorgraph.graph.store import Store
 
     path = tmp_path_factory.mktemp("demo") / "demo.sqlite"
     store = Store.open(str(path))
@@ -102,3 +103,12 @@ def demo_server(demo_db):
     server = LiveServer(demo_db)
     yield server
     server.stop()
+
+
+EXE = shutil.which("actorgraph") or str(Path(sys.executable).with_name("actorgraph"))
+
+
+def cli(*args: str, cwd: Path, env: dict | None = None) -> subprocess.CompletedProcess:
+    environment = {k: v for k, v in os.environ.items() if k != "ACTORGRAPH_DB"}
+    environment.update({"COLUMNS": "200", **(env or {})})
+    return subprocess.run([EXE, *args], cwd=cwd, capture_output=True, text=True, env=environment, timeout=600)

@@ -15,7 +15,7 @@ from followthemoney.types.entity import EntityType
 from actorgraph import export
 from actorgraph.models import Actor, Evidence, Mention, Relation
 from actorgraph.pipeline import ingest
-from actorgraph.store import Store
+from actorgraph.graph.store import Store
 
 REUTERS = """---
 title: "Kivu rebels, old and new"

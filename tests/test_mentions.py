@@ -1,6 +1,6 @@
 """Mention finding and within-document resolution on texts written for these tests."""
-from actorgraph.coref import resolve_anaphora
-from actorgraph.mentions import find_mentions
+from actorgraph.extract.coref import resolve_anaphora
+from actorgraph.extract.mentions import find_mentions
 
 
 def mentions(nlp, text):

@@ -1,7 +1,7 @@
 """Modality read off the parse, on sentences written for these tests."""
 import pytest
 
-from actorgraph.modality import modality_of
+from actorgraph.extract.modality import modality_of
 
 
 def trigger(nlp, text, word):

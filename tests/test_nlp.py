@@ -1,7 +1,7 @@
 """The spaCy pipeline as the extractor sees it."""
 import pytest
 
-from actorgraph.nlp import PipelineMissing, load
+from actorgraph.extract.nlp import PipelineMissing, load
 
 
 def test_a_line_break_ends_a_sentence_without_cutting_the_next_line(nlp):

@@ -18,7 +18,7 @@ from actorgraph import pipeline
 from actorgraph.cli import app
 from actorgraph.models import Document
 from actorgraph.parallel import _Extractor, _in_order
-from actorgraph.store import Store
+from actorgraph.graph.store import Store
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))  # the synthetic corpus and the table hash live in benchmarks/

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from actorgraph.answer import ask
-from actorgraph.evaluate import load_gold, predict, score
+from actorgraph.answer.answer import ask
+from actorgraph.learn.evaluate import load_gold, predict, score
 from actorgraph.pipeline import ingest
-from actorgraph.store import Store
+from actorgraph.graph.store import Store
 
 QUESTION = "What is the relationship between the Taliban and Tahrir al-Sham?"
 

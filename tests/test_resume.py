@@ -14,8 +14,8 @@ from sqlalchemy import create_engine, func, select
 from sqlalchemy.exc import SQLAlchemyError
 
 from actorgraph.pipeline import ingest
-from actorgraph.schema import DocumentRow, RelationRow
-from actorgraph.store import Store, database_url
+from actorgraph.graph.schema import DocumentRow, RelationRow
+from actorgraph.graph.store import Store, database_url
 
 PLACES = ["Kivu", "Ituri", "Sahel", "Darfur", "Tigray", "Idlib", "Marib", "Sinai", "Cabo", "Rakhine"]
 COUNT = 40

@@ -1,7 +1,7 @@
 """Dates and time words around a trigger."""
 import pytest
 
-from actorgraph.timex import dateline, parse_date, time_of
+from actorgraph.extract.timex import dateline, parse_date, time_of
 
 
 @pytest.mark.parametrize("text, expected", [

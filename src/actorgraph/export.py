@@ -21,10 +21,10 @@ from pathlib import Path
 
 import networkx as nx
 
-from .answer import actor_by_key
-from .fuse import MODALITY_WEIGHT, Claim, claims_of, validity
+from .answer.answer import actor_by_key
+from .graph.fuse import MODALITY_WEIGHT, Claim, claims_of, validity
+from .graph.sources import registry
 from .models import Actor, Relation
-from .sources import registry
 
 FORMATS = ("ftm", "graphml", "gexf", "csv", "json")
 MAX_HOPS = 4

@@ -13,10 +13,10 @@ import os
 import pickle
 from collections.abc import Callable, Iterable, Iterator
 
+from .extract.nlp import PIPELINE
+from .graph.store import Store
 from .models import Document
-from .nlp import PIPELINE
 from .pipeline import DEFAULT_OPTIONS, ExtractOptions, IngestReport, Outcome, Progress, extract_each, ingest
-from .store import Store
 
 BATCH_SIZE = 32
 OBJECT_STORE_BYTES = 500 * 2**20
@@ -34,7 +34,7 @@ class _Extractor:
     because Ray Data batches are columns of plain values."""
 
     def __init__(self, options: ExtractOptions = DEFAULT_OPTIONS) -> None:
-        from .nlp import load
+        from .extract.nlp import load
 
         load()
         self.options = options

@@ -8,14 +8,14 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
-from .extract import Extraction, extract, token_mentions
+from .extract.document import Extraction, extract, token_mentions
+from .extract.model import model_at
+from .extract.nlp import BATCH_SIZE, parse
+from .extract.profile import document_profile
+from .extract.timex import dateline
+from .graph.store import Store
 from .models import Document, Relation
-from .profile import document_profile
-from .nlp import BATCH_SIZE, parse
-from .read import ReadError, iter_documents
-from .relmodel import model_at
-from .store import Store
-from .timex import dateline
+from .read.files import ReadError, iter_documents
 
 Progress = Callable[[str], None]
 Outcome = Extraction | Exception

@@ -1,0 +1,91 @@
+"""Finding what an answer needs before loading any evidence: simple paths of two and three hops
+between two actors, ranked on light relation rows, and a bounded sample of the instances behind
+each link, so a pair named in thousands of documents costs no more than a rare one."""
+from __future__ import annotations
+
+from collections import defaultdict
+
+from ..graph.fuse import MODALITY_WEIGHT
+
+HOP_PENALTY = 0.8
+MAX_PATHS = 10
+NEIGHBOURS = 500
+INSTANCES = 50
+PATH_INSTANCES, PATH_PREDICATES = 20, 3
+NOT_CLAIMED_MODALITIES = {"question", "conditional"}
+
+
+def find_paths(weight, neighbours: dict[str, set[str]], is_via, a: str, b: str,
+               limit: int = MAX_PATHS) -> list[tuple[float, list[str]]]:
+    """Simple paths of two and three hops from a to b, strongest first: `weight(x, y)` scores a
+    link, `is_via(x)` says whether x may stand in the middle of a path."""
+    found = []
+    near_b = neighbours.get(b, set())
+    for u in neighbours.get(a, set()) - {a, b}:
+        if not is_via(u):
+            continue
+        if u in near_b:
+            found.append((weight(a, u) * weight(u, b) * HOP_PENALTY, [a, u, b]))
+        for v in (neighbours.get(u, set()) & near_b) - {a, b, u}:
+            if is_via(v):
+                found.append((weight(a, u) * weight(u, v) * weight(v, b) * HOP_PENALTY ** 2, [a, u, v, b]))
+    found.sort(key=lambda item: (-item[0], len(item[1]), item[1]))
+    return found[:limit]
+
+
+def sample(rows: list[tuple[int, str, str]], limit: int = INSTANCES, predicates: int | None = None) -> list[int]:
+    """At most `limit` instances of each of the `predicates` firmest relations between two actors,
+    firmest first but always with some denials, so a pair named in thousands of documents costs no
+    more than a rare one and its contradictions still show; grades saturate long before that."""
+    by_predicate: dict[str, list[tuple[int, str, str]]] = defaultdict(list)
+    for row in rows:
+        by_predicate[row[1]].append(row)
+    firmest = sorted(by_predicate.values(), key=lambda items: -max(MODALITY_WEIGHT[r[2]] for r in items))
+    chosen = []
+    for items in firmest[:predicates]:
+        denials = [rid for rid, _, modality in items if modality == "negated"][:limit // 5]
+        others = sorted((r for r in items if r[2] != "negated"), key=lambda r: -MODALITY_WEIGHT[r[2]])
+        chosen += denials + [rid for rid, *_ in others[:limit - len(denials)]]
+    return chosen
+
+
+def relevant(store, a: str, b: str) -> list[int]:
+    """The relations an answer can use, found on light rows before any evidence is loaded: those
+    linking a and b, and those on the strongest paths through their neighbours (the 3-hop search
+    looks at each side's NEIGHBOURS strongest neighbours, so a hub costs no more than a few)."""
+    near = store.edges([a, b])
+    weights: dict[frozenset, float] = defaultdict(float)
+    rows_of: dict[frozenset, list[tuple[int, str, str]]] = defaultdict(list)
+    docs: dict[tuple, set[str]] = defaultdict(set)
+    neighbours: dict[str, set[str]] = defaultdict(set)
+
+    def take(rows):
+        for rid, s, o, o2, predicate, modality, confidence, document in rows:
+            for other in (o, o2):
+                if other is None or other == s:
+                    continue
+                pair = frozenset((s, other))
+                key = (pair, predicate)
+                docs[key].add(document)
+                boost = min(1 + 0.2 * (len(docs[key]) - 1), 2.0)
+                weights[pair] = max(weights[pair], MODALITY_WEIGHT[modality] * confidence * boost)
+                rows_of[pair].append((rid, predicate, modality))
+                if MODALITY_WEIGHT[modality] > 0 and modality not in NOT_CLAIMED_MODALITIES:
+                    neighbours[s].add(other)
+                    neighbours[other].add(s)
+
+    take(near)
+    strongest = {end: set(sorted(neighbours[end] - {a, b}, key=lambda n: -weights[frozenset((end, n))])[:NEIGHBOURS])
+                 for end in (a, b)}
+    if strongest[a] and strongest[b]:
+        take(store.edges(sorted(strongest[a]), sorted(strongest[b])))
+    types = store.actor_types(set(neighbours) | {a, b})
+    paths = find_paths(lambda x, y: weights[frozenset((x, y))], neighbours,
+                       lambda n: types.get(n) != "place", a, b, MAX_PATHS)
+    wanted = set(sample(rows_of[frozenset((a, b))]))
+    for _, nodes in paths:
+        for x, y in zip(nodes, nodes[1:]):
+            wanted.update(sample(rows_of[frozenset((x, y))], PATH_INSTANCES, PATH_PREDICATES))
+    wanted.update(rid for rid, s, o, o2, predicate, *_ in near
+                  if predicate == "mediates" and {a, b} <= {o, o2})
+    return sorted(wanted)

@@ -1,0 +1,360 @@
+"""Find actor mentions in a parsed document: gazetteer aliases, capitals used for their states,
+demonyms ("Rwandan soldiers"), contingents ("Uzbek fighters"), populations, and named
+organisations and persons that no gazetteer knows (NER and "X Front"-style noun phrases)."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+
+from spacy.matcher import PhraseMatcher
+from spacy.tokens import Doc, Span
+from spacy.util import filter_spans
+
+from ..models import Actor, Mention
+from ..names import slug
+from .lexicon import Gazetteer, cues, gazetteer
+
+TITLE_NOUNS = {"minister", "spokesman", "spokesperson", "president", "chief", "commander", "leader",
+               "secretary", "envoy", "ambassador", "general", "official", "governor"}
+NER_TYPES = {"PERSON": "person", "ORG": "organisation", "GPE": "place", "LOC": "place",
+             "FAC": "place", "NORP": "population"}
+
+
+@dataclass(frozen=True)
+class TokenMention:
+    """A mention with its token span, so the extractor can reach it from the parse."""
+
+    mention: Mention
+    start: int
+    end: int
+
+
+def _is_acronym(alias: str) -> bool:
+    return alias.replace("-", "").replace("&", "").isalnum() and alias.isupper() and len(alias) <= 8
+
+
+@cache
+def _matchers(vocab) -> tuple[PhraseMatcher, PhraseMatcher, PhraseMatcher]:
+    """Alias matchers built once per vocabulary: case-insensitive names, case-sensitive acronyms,
+    and seats of power (capitals) which resolve to their state only when acting."""
+    from spacy.lang.en import English
+
+    tokenizer = English(vocab=vocab).tokenizer
+    gaz = gazetteer()
+    lower = PhraseMatcher(vocab, attr="LOWER")
+    exact = PhraseMatcher(vocab, attr="ORTH")
+    seats = PhraseMatcher(vocab, attr="LOWER")
+    for entry in gaz.entries.values():
+        actor = entry.actor
+        for alias in (actor.name, *actor.aliases):
+            target = exact if _is_acronym(alias) else lower
+            target.add(actor.id, [tokenizer(alias)])
+        for seat in entry.seats:
+            seats.add(actor.id, [tokenizer(seat)])
+    return lower, exact, seats
+
+
+def _strip(span: Span) -> Span:
+    """Drop leading determiners and a trailing possessive marker from an entity span."""
+    start, end = span.start, span.end
+    doc = span.doc
+    while start < end and (doc[start].lower_ in {"the", "a", "an"} or doc[start].is_space):
+        start += 1
+    while end > start and (doc[end - 1].tag_ == "POS" or doc[end - 1].is_punct or doc[end - 1].is_space):
+        end -= 1
+    return doc[start:end]
+
+
+def _mention(actor: Actor, span: Span, via: str) -> TokenMention:
+    return TokenMention(Mention(actor=actor, text=span.text, start=span.start_char, end=span.end_char,
+                                via=via), span.start, span.end)
+
+
+def _place(name: str) -> Actor:
+    return Actor(id=slug(name), name=name, type="place")
+
+
+def _text_actor(name: str, type_: str, gaz: Gazetteer) -> Actor:
+    known = gaz.lookup(name)
+    return known or Actor(id=slug(name), name=name, type=type_)
+
+
+def _gazetteer_spans(doc: Doc, gaz: Gazetteer) -> list[tuple[Span, Actor, str]]:
+    lower, exact, seats = _matchers(doc.vocab)
+    locative = cues().anaphora["locative_preps"]
+    found = []
+    for matcher, via in ((lower, "gazetteer"), (exact, "gazetteer")):
+        for match_id, start, end in matcher(doc):
+            actor = gaz.entries[doc.vocab.strings[match_id]].actor
+            found.append((doc[start:end], actor, via))
+    for match_id, start, end in seats(doc):
+        span = doc[start:end]
+        state = gaz.entries[doc.vocab.strings[match_id]].actor
+        head = span.root.head
+        if span.root.dep_ == "pobj" and head.lower_ in locative and head.head.lemma_ not in {
+                "authority", "government", "official", "regime", "leadership"}:
+            found.append((span, _place(span.text), "seat"))
+        else:
+            found.append((span, state, "seat"))
+    return found
+
+
+def _demonym_spans(doc: Doc, gaz: Gazetteer) -> list[tuple[Span, Actor, str]]:
+    """'Rwandan soldiers' is Rwanda acting; 'Uzbek fighters' is a contingent; 'the Turks' is Turkey."""
+    words = cues().anaphora
+    found = []
+    for token in doc:
+        state_id = gaz.by_demonym.get(token.lower_)
+        head = token.head
+        if token.dep_ in {"amod", "compound", "nmod"} and head.i > token.i:
+            if head.lemma_.lower() in words["fighter_nouns"] or head.lower_ in words["fighter_nouns"]:
+                if head.ent_type_ == "ORG" and head.is_title:
+                    continue
+                if state_id or token.ent_type_ == "NORP" or token.pos_ == "PROPN":
+                    first = min([c.left_edge.i for c in head.lefts if c.dep_ in {"amod", "compound", "nmod"}
+                                 and (c.is_title or c.ent_type_)] + [token.left_edge.i])
+                    while first < token.i and not doc[first].is_title:
+                        first += 1
+                    span = doc[first: head.i + 1]
+                    name = " ".join(t.text for t in span if t.dep_ != "det")
+                    found.append((span, _text_actor(name, "contingent", gaz), "pattern"))
+                continue
+            if state_id and (head.lower_ in words["force_nouns"] or head.lemma_ in words["force_nouns"]
+                             or head.lemma_ == "power" or head.lower_ in words["territory_nouns"]):
+                found.append((doc[token.i: head.i + 1], gaz.entries[state_id].actor, "demonym"))
+                continue
+        if state_id and token.pos_ in {"NOUN", "PROPN"} and token.tag_ in {"NNS", "NNPS"}:
+            if token.dep_ in {"nsubj", "nsubjpass"}:
+                found.append((doc[token.i: token.i + 1], gaz.entries[state_id].actor, "demonym"))
+            else:
+                found.append((doc[token.i: token.i + 1], _text_actor(token.text, "population", gaz), "demonym"))
+    return found
+
+
+def _population_spans(doc: Doc, gaz: Gazetteer) -> list[tuple[Span, Actor, str]]:
+    """Unnamed people a text can make actors of ('civilians', 'thousands of residents', 'the Chibok
+    girls'): the noun with its modifiers; numbers and quantities stay in the mention, not the name."""
+    words = cues().anaphora
+    modifiers = {"amod", "compound", "nummod", "quantmod", "nmod", "det", "poss"}
+    found = []
+    for token in doc:
+        if token.lower_ not in words["victim_nouns"] or token.pos_ not in {"NOUN", "PROPN", "ADJ"}:
+            continue
+        start = min([c.left_edge.i for c in token.lefts if c.dep_ in modifiers] + [token.i])
+        if token.dep_ == "pobj" and token.head.lower_ == "of" and token.head.head.lower_ in words["quantity_nouns"]:
+            start = min(start, token.head.head.left_edge.i)
+        while start < token.i and (doc[start].lower_ in words["determiners"] | {"a", "an"} or doc[start].is_punct):
+            start += 1
+        span = doc[start:token.i + 1]
+        kept = [t for t in span if not (t.like_num or t.lower_ in words["quantity_nouns"] or t.lower_ == "of"
+                                        or t.dep_ in {"det", "poss", "quantmod"} or t.is_punct)]
+        name = " ".join(t.text if t.is_title and t.i < token.i else t.lower_ for t in kept) or token.lower_
+        found.append((span, _text_actor(name, "population", gaz), "population"))
+    return found
+
+
+def _split_at_punctuation(ent: Span) -> list[Span]:
+    """NER sometimes runs across ' - ' or ', ' into the next name; spaced punctuation splits it."""
+    parts, start = [], ent.start
+    for token in ent:
+        spaced = token.is_punct and token.text != "'" and (
+            token.whitespace_ or token.i == ent.start or token.text in {",", "(", ")", ";"})
+        if spaced:
+            if token.i > start:
+                parts.append(Span(ent.doc, start, token.i, label=ent.label))
+            start = token.i + 1
+    if start < ent.end:
+        parts.append(Span(ent.doc, start, ent.end, label=ent.label))
+    return parts
+
+
+def _looks_like_place(span: Span) -> bool:
+    """Context that makes an unknown name a place: 'the town of X', 'in X', 'X State', 'captured X'."""
+    words = cues().anaphora
+    root = span.root
+    head = root.head
+    if span[-1].lower_ in words["place_heads"]:
+        return True
+    if root.dep_ == "pobj" and head.lower_ in words["locative_preps"] - {"to", "on", "over", "from"}:
+        return True
+    if root.dep_ == "pobj" and head.lower_ == "of" and head.head.lemma_ in words["place_heads"]:
+        return True
+    if root.dep_ in {"appos", "compound"} and head.lemma_ in words["place_heads"]:
+        return True
+    if any(c.dep_ == "appos" and c.lemma_ in words["place_heads"] for c in root.children):
+        return True
+    return root.dep_ == "dobj" and head.lemma_ in words["capture_verbs"]
+
+
+def _possessive_in_name(doc: Doc, i: int) -> bool:
+    """The 's of "People's Defence Forces" belongs to the name; that of "Haftar's army" does not."""
+    return doc[i].tag_ == "POS" and i > 0 and doc[i - 1].is_title and doc[i - 1].ent_type_ not in {
+        "PERSON", "GPE", "LOC"}
+
+
+def _ner_spans(doc: Doc, gaz: Gazetteer) -> list[tuple[Span, Actor, str]]:
+    words = cues().anaphora
+    heads = words["organisation_heads"]
+    fighters = cues().anaphora["fighter_nouns"]
+    found = []
+    for part in (p for ent in doc.ents for p in _split_at_punctuation(ent)):
+        ent = part
+        type_ = NER_TYPES.get(ent.label_)
+        span = _strip(ent)
+        if not type_ or not len(span) or not any(t.is_alpha for t in span):
+            continue
+        if type_ == "organisation" and not any(t.text[:1].isupper() for t in span):
+            continue
+        if type_ == "organisation" and any(t.lower_ in heads for t in span):
+            type_ = "armed_group"
+        if type_ in {"person", "organisation"} and gaz.lookup(span.text) is None and _looks_like_place(span):
+            type_ = "place"
+        if type_ == "population":
+            if span.root.tag_ not in {"NNS", "NNPS"} and not span.text.endswith("s"):
+                continue
+        if type_ == "person" and len(span) == 1 and span.root.head.lower_ in fighters:
+            continue
+        if span.root.dep_ == "compound" and span.root.head.lemma_ in TITLE_NOUNS:
+            continue
+        if span.end < len(doc) and doc[span.end].lower_ in words["unit_heads"] and not doc[span.end].is_title:
+            span, type_ = doc[span.start:span.end + 1], "armed_group"
+        elif type_ == "place":
+            end = span.end
+            while end < len(doc) and doc[end].lower_ in cues().anaphora["place_heads"] and not doc[end].is_title:
+                end += 1
+            span = doc[span.start:end]
+        found.append((span, _text_actor(span.text, type_, gaz), "ner"))
+    for token in doc:
+        if token.lower_ in heads and token.is_title and token.i > 0:
+            start = token.i
+            while start > 0 and (doc[start - 1].is_title or doc[start - 1].lower_ in {"al", "-", "of"}
+                                 or _possessive_in_name(doc, start - 1)) and not doc[start - 1].is_sent_start:
+                start -= 1
+            while start < token.i and (not doc[start].is_title or doc[start].lower_ in {"the", "a", "an"}):
+                start += 1
+            if start < token.i:
+                span = doc[start: token.i + 1]
+                found.append((span, _text_actor(span.text, "armed_group", gaz), "pattern"))
+    return found
+
+
+def _acronym_spans(doc: Doc, named: list[TokenMention], gaz: Gazetteer) -> list[tuple[Span, Actor, str]]:
+    """'the Congo River Alliance (AFC)' makes every later 'AFC' that actor."""
+    found = []
+    acronyms: dict[str, Actor] = {}
+    for item in named:
+        end = item.end
+        if end + 2 < len(doc) and doc[end].text == "(" and doc[end + 2].text == ")" \
+                and doc[end + 1].is_upper and len(doc[end + 1].text) >= 2:
+            acronyms[doc[end + 1].text] = item.mention.actor
+    for item in named:
+        words = [t.text for t in doc[item.start:item.end] if t.is_title and t.lower_ not in {"of", "the", "and"}]
+        if len(words) >= 2:
+            acronyms.setdefault("".join(w[0] for w in words), item.mention.actor)
+    for token in doc:
+        if token.text in acronyms and token.is_upper and gaz.lookup(token.text) is None:
+            found.append((doc[token.i: token.i + 1], acronyms[token.text], "acronym"))
+    return found
+
+
+def _short_names(doc: Doc, named: list[TokenMention]) -> list[tuple[Span, Actor, str]]:
+    """A person's family name alone ('Haftar' after 'Khalifa Haftar'), and repeats of any name
+    NER found once but missed elsewhere."""
+    by_word: dict[str, Actor] = {}
+    for item in named:
+        actor = item.mention.actor
+        if actor.type == "person" and item.end - item.start >= 2:
+            by_word.setdefault(doc[item.end - 1].text, actor)
+    found = []
+    for token in doc:
+        if token.text in by_word and token.is_title:
+            found.append((doc[token.i: token.i + 1], by_word[token.text], "short-name"))
+    return found
+
+
+def find_mentions(doc: Doc, gaz: Gazetteer | None = None) -> list[TokenMention]:
+    """Every named, demonym, contingent and population mention, longest first, no overlaps."""
+    gaz = gaz or gazetteer()
+    named, demonyms, ner = _gazetteer_spans(doc, gaz), _demonym_spans(doc, gaz), _ner_spans(doc, gaz)
+    named = _drop_inside_longer_names(named, ner)
+    chosen = _choose([named, demonyms, ner])
+    multiword = {i for m in chosen if m.end - m.start > 1 for i in range(m.start, m.end)}
+    extra = [item for item in _acronym_spans(doc, chosen, gaz) + _short_names(doc, chosen)
+             if item[0].start not in multiword]
+    chosen = [_extend_to_institution(doc, m)
+              for m in _choose([named, extra, demonyms, ner, _population_spans(doc, gaz)])]
+    return _fighters_by_example(doc, chosen, gaz)
+
+
+def _listed_examples(token) -> list:
+    """Tokens listed after 'such as' / 'including' / 'like' under `token`, with their conjuncts."""
+    found = []
+    for prep in token.children:
+        if prep.dep_ == "prep" and (prep.lower_ in {"including", "like"} or (
+                prep.lower_ == "as" and prep.i > 0 and prep.doc[prep.i - 1].lower_ == "such")):
+            stack = [c for c in prep.children if c.dep_ == "pobj"]
+            while stack:
+                item = stack.pop(0)
+                found.append(item)
+                stack.extend(c for c in item.children if c.dep_ == "conj")
+    return found
+
+
+def _fighters_by_example(doc: Doc, mentions: list[TokenMention], gaz: Gazetteer) -> list[TokenMention]:
+    """'fighters such as the Uzbeks and Uyghurs': peoples listed as examples of fighters are
+    contingents ('Uzbek fighters'), not the populations the same words name elsewhere."""
+    by_token = {i: m for m in mentions for i in range(m.start, m.end)}
+    fighters = cues().anaphora["fighter_nouns"]
+    heads = [t for t in doc if t.lower_ in fighters or t.lemma_.lower() in fighters]
+    found: dict[int, TokenMention] = {}
+    for token in heads:
+        for example in _listed_examples(token):
+            item = by_token.get(example.i)
+            if item is None and not (example.is_title and example.text.endswith("s")):
+                continue
+            if item is not None and not (item.mention.actor.type == "population" or (
+                    item.mention.actor.id.startswith("x-") and item.end - item.start == 1)):
+                continue
+            span = doc[item.start:item.end] if item else doc[example.i:example.i + 1]
+            word = span.text
+            stem = word[:-1] if word.endswith("s") and not word.endswith("ss") else word
+            found[span.start] = _mention(_text_actor(f"{stem} fighters", "contingent", gaz), span, "pattern")
+    kept = [m for m in mentions if m.start not in found]
+    return sorted([*kept, *found.values()], key=lambda m: m.start)
+
+
+def _extend_to_institution(doc: Doc, item: TokenMention) -> TokenMention:
+    """"Congo's government" / "Russia's army" is the state acting: the mention takes the noun."""
+    last = doc[item.end - 1]
+    head = last.head
+    words = cues().anaphora
+    nouns = words["force_nouns"] | words["fighter_nouns"] | {"man", "men", "loyalist", "loyalists", "ranks"}
+    if item.mention.actor.type != "person" and last.dep_ == "poss" and head.i > last.i and (
+            head.lemma_ in nouns or head.lower_ in nouns):
+        return _mention(item.mention.actor, doc[item.start: head.i + 1], item.mention.via)
+    return item
+
+
+def _drop_inside_longer_names(named: list, ner: list) -> list:
+    """'Congo' inside 'Congo River Alliance': an organisation's full name beats a place in it."""
+    heads = cues().anaphora["organisation_heads"]
+    long_names = [span for span, actor, _ in ner if span[-1].lower_ in heads and len(span) > 1]
+    return [item for item in named if not any(
+        span.start <= item[0].start and item[0].end <= span.end and len(span) > len(item[0])
+        for span in long_names)]
+
+
+def _choose(layers: list[list[tuple[Span, Actor, str]]]) -> list[TokenMention]:
+    """Earlier layers win over later ones; within a layer, the longest span wins."""
+    taken: set[int] = set()
+    result: list[TokenMention] = []
+    for layer in layers:
+        spans = filter_spans([span for span, _, _ in layer])
+        keep = {(s.start, s.end) for s in spans}
+        for span, actor, via in layer:
+            if (span.start, span.end) not in keep or taken & set(range(span.start, span.end)):
+                continue
+            keep.discard((span.start, span.end))
+            taken.update(range(span.start, span.end))
+            result.append(_mention(actor, span, via))
+    return sorted(result, key=lambda m: m.start)

@@ -1,0 +1,288 @@
+"""Reading the store: relations rebuilt as values, actors under their canonical ids (merges
+applied), light rows for ranking paths, and the lookups the CLI and `ask` need. `Store` inherits
+these; they need only `self.engine` and the merge cache `self._canonical`."""
+from __future__ import annotations
+
+import json
+from collections import Counter, defaultdict
+
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import Session, aliased
+
+from ..extract.rhetoric import RhetoricSpan
+from ..models import Actor, Document, Evidence, Mention, Relation, TimeSpan
+from ..names import normalize
+from .resolve import Link, canonical_map
+from .schema import (ActorLinkRow, ActorRow, AliasRow, DocumentProfileRow, DocumentRow, MentionRow, RelationRow,
+                     RhetoricSpanRow)
+from .sources import independent_key
+
+
+def _chunks(items: list, size: int = 900) -> list[list]:
+    """Lists short enough for one SQL IN clause on every backend."""
+    return [items[i:i + size] for i in range(0, len(items), size)] or [[]]
+
+
+class StoreReads:
+    """The read side of `Store`."""
+
+    engine = None
+    _canonical: dict[str, str] | None = None
+
+    def _canonical_ids(self, session: Session) -> dict[str, str]:
+        """Merged-away actor id -> the actor it names."""
+        if self._canonical is None:
+            self._canonical = canonical_map([Link(*row) for row in session.execute(select(
+                ActorLinkRow.actor_id, ActorLinkRow.into_id, ActorLinkRow.reason, ActorLinkRow.origin))])
+        return self._canonical
+
+    def _actors_by_id(self, session: Session, ids: set[str] | None = None) -> dict[str, Actor]:
+        """Canonical actors by every id that names them, with the aliases of all merged ids (the
+        canonical name is stored as an alias for lookup, not listed)."""
+        canonical = self._canonical_ids(session)
+        wanted = None
+        if ids is not None:
+            heads = {canonical.get(i, i) for i in ids}
+            wanted = heads | {raw for raw, head in canonical.items() if head in heads}
+        query, alias_query = select(ActorRow), select(AliasRow).order_by(AliasRow.id)
+        if wanted is not None:
+            query, alias_query = query.where(ActorRow.id.in_(wanted)), alias_query.where(AliasRow.actor_id.in_(wanted))
+        rows = {a.id: a for a in session.scalars(query)}
+        aliases: dict[str, list[str]] = defaultdict(list)
+        for alias in session.scalars(alias_query):
+            head = rows.get(canonical.get(alias.actor_id, alias.actor_id))
+            if head is not None and alias.alias_norm != normalize(head.name) and alias.alias not in aliases[head.id]:
+                aliases[head.id].append(alias.alias)
+        heads = {i: Actor(a.id, a.name, a.type, tuple(aliases[a.id])) for i, a in rows.items() if i not in canonical}
+        return {i: heads[canonical.get(i, i)] for i in rows if canonical.get(i, i) in heads}
+
+    def actor(self, actor_id: str) -> Actor | None:
+        with Session(self.engine) as session:
+            return self._actors_by_id(session, {actor_id}).get(actor_id)
+
+    def _members(self, session: Session, ids) -> set[str]:
+        """Every stored id that names the same actors as `ids`."""
+        canonical = self._canonical_ids(session)
+        heads = {canonical.get(i, i) for i in ids}
+        return heads | {raw for raw, head in canonical.items() if head in heads}
+
+    def _counts(self, session: Session, ids: set[str] | None = None) -> tuple[Counter, Counter]:
+        """Relations (as subject, object or second object) and mentions per canonical actor id."""
+        canonical = self._canonical_ids(session)
+        members = self._members(session, ids) if ids is not None else None
+        relations, mentions = Counter(), Counter()
+        for counter, column in ((relations, RelationRow.subject_id), (relations, RelationRow.object_id),
+                                (relations, RelationRow.object2_id), (mentions, MentionRow.actor_id)):
+            query = select(column, func.count()).where(column.is_not(None)).group_by(column)
+            if members is not None:
+                query = query.where(column.in_(members))
+            for actor_id, count in session.execute(query).all():
+                counter[canonical.get(actor_id, actor_id)] += count
+        return relations, mentions
+
+    def actor_counts(self, actor_id: str) -> dict[str, int]:
+        """One canonical actor's relations and mentions, counted as `actors` counts them."""
+        with Session(self.engine) as session:
+            relations, mentions = self._counts(session, {actor_id})
+        return {"relations": relations[actor_id], "mentions": mentions[actor_id]}
+
+    def find_actors(self, name: str) -> list[Actor]:
+        """Actors a user's name refers to: by alias, else by canonical name; the best connected first."""
+        norm = normalize(name)
+        if not norm:
+            return []
+        with Session(self.engine) as session:
+            ids = set(session.scalars(select(AliasRow.actor_id).where(AliasRow.alias_norm == norm)))
+            if not ids:
+                ids = {a.id for a in session.scalars(select(ActorRow)) if normalize(a.name) == norm}
+            if not ids:
+                return []
+            found = {a.id: a for a in self._actors_by_id(session, ids).values()}
+            relations, mentions = self._counts(session, ids)
+        return sorted(found.values(), key=lambda a: (normalize(a.name) != norm, -relations[a.id],
+                                                     -mentions[a.id], a.id))
+
+    def actors(self) -> list[dict]:
+        with Session(self.engine) as session:
+            relations, mentions = self._counts(session)
+            merged = self._canonical_ids(session)
+            rows = session.execute(select(ActorRow.id, ActorRow.name, ActorRow.type)).all()
+        result = [{"id": i, "name": n, "type": t, "mentions": mentions[i], "relations": relations[i]}
+                  for i, n, t in rows if i not in merged]
+        return sorted(result, key=lambda a: (-a["relations"], -a["mentions"], a["name"], a["id"]))
+
+    def relations(self, actor_ids: list[str] | None = None, ids: list[int] | None = None,
+                  document_id: str | None = None) -> list[Relation]:
+        """Stored relations rebuilt as `Relation` values, in document then evidence order: all,
+        those touching `actor_ids`, those with the given relation `ids`, or one document's."""
+        root = aliased(DocumentRow)
+        query = (select(*RelationRow.__table__.columns, DocumentRow.name.label("doc_name"),
+                        DocumentRow.source.label("doc_source"), DocumentRow.published.label("doc_published"),
+                        DocumentRow.url.label("doc_url"), DocumentRow.root_id.label("root_id"),
+                        root.source.label("root_source"))
+                 .join(DocumentRow, DocumentRow.id == RelationRow.document_id)
+                 .outerjoin(root, root.id == DocumentRow.root_id)
+                 .order_by(DocumentRow.name, DocumentRow.id, RelationRow.evidence_start, RelationRow.id))
+        with Session(self.engine) as session:
+            if actor_ids is not None:
+                members = sorted(self._members(session, actor_ids))
+                query = query.where(or_(RelationRow.subject_id.in_(members), RelationRow.object_id.in_(members),
+                                        RelationRow.object2_id.in_(members)))
+            if document_id is not None:
+                query = query.where(RelationRow.document_id == document_id)
+            if ids is not None:
+                rows = [row for chunk in _chunks(sorted(ids)) for row in session.execute(
+                    query.where(RelationRow.id.in_(chunk))).all()]
+            else:
+                rows = session.execute(query).all()
+            wanted = {i for row in rows for i in (row.subject_id, row.object_id, row.object2_id) if i}
+            narrow = actor_ids is not None or ids is not None or document_id is not None
+            actors = self._actors_by_id(session, wanted if narrow else None)
+        return [self._relation(row, actors) for row in rows]
+
+    def edges(self, actor_ids, others=None) -> list[tuple]:
+        """Light rows (id, subject, object, object2, predicate, modality, confidence, document) for
+        the relations touching `actor_ids`, or with `others` those linking the two sets; ids are
+        canonical. `ask` ranks paths on these before it loads any evidence."""
+        columns = (RelationRow.id, RelationRow.subject_id, RelationRow.object_id, RelationRow.object2_id,
+                   RelationRow.predicate, RelationRow.modality, RelationRow.confidence, RelationRow.document_id)
+        with Session(self.engine) as session:
+            canonical = self._canonical_ids(session)
+            ids = sorted(self._members(session, actor_ids))
+            rows = []
+            if others is None:
+                for chunk in _chunks(ids):
+                    rows += session.execute(select(*columns).where(or_(
+                        RelationRow.subject_id.in_(chunk), RelationRow.object_id.in_(chunk),
+                        RelationRow.object2_id.in_(chunk)))).all()
+            else:
+                other_ids = sorted(self._members(session, others))
+                for one in _chunks(ids):
+                    for two in _chunks(other_ids):
+                        rows += session.execute(select(*columns).where(or_(
+                            RelationRow.subject_id.in_(one) & RelationRow.object_id.in_(two),
+                            RelationRow.subject_id.in_(two) & RelationRow.object_id.in_(one)))).all()
+        unique = {row[0]: row for row in rows}
+        return [(i, canonical.get(s, s), canonical.get(o, o), o2 and canonical.get(o2, o2), *rest)
+                for i, s, o, o2, *rest in unique.values()]
+
+    def actor_types(self, actor_ids) -> dict[str, str]:
+        with Session(self.engine) as session:
+            canonical = self._canonical_ids(session)
+            ids = sorted({canonical.get(i, i) for i in actor_ids})
+            return {i: t for chunk in _chunks(ids)
+                    for i, t in session.execute(select(ActorRow.id, ActorRow.type).where(ActorRow.id.in_(chunk)))}
+
+    @staticmethod
+    def _relation(row, actors: dict[str, Actor]) -> Relation:
+        """A relation from a row of the relations table joined to its document and that one's root."""
+        def mention(prefix: str) -> Mention | None:
+            actor_id = getattr(row, f"{prefix}_id")
+            if actor_id is None:
+                return None
+            return Mention(actors[actor_id], getattr(row, f"{prefix}_mention"), getattr(row, f"{prefix}_start"),
+                           getattr(row, f"{prefix}_end"), getattr(row, f"{prefix}_via"))
+
+        time = TimeSpan(row.time_start, row.time_end, row.time_text, row.time_value)
+        return Relation(
+            doc=row.doc_name, subject=mention("subject"), predicate=row.predicate, object=mention("object"),
+            modality=row.modality, evidence=Evidence(row.evidence_text, row.evidence_start, row.evidence_end),
+            object2=mention("object2"), kind=row.kind, attributed_to=row.attributed_to,
+            time=None if time == TimeSpan() else time, extractor=row.extractor, confidence=row.confidence,
+            rhetoric=row.rhetoric,
+            doc_id=row.document_id, source=row.doc_source, published=row.doc_published, url=row.doc_url,
+            independent=independent_key(row.doc_source, row.document_id, row.root_id or row.document_id,
+                                        row.root_source))
+
+    def document(self, key: str) -> Document | None:
+        """A stored document by id, id prefix (8+ characters), name or title."""
+        with Session(self.engine) as session:
+            row = session.get(DocumentRow, key) or session.scalars(select(DocumentRow).where(or_(
+                DocumentRow.name == key, DocumentRow.title == key,
+                DocumentRow.id.startswith(key.lower()) if len(key) >= 8 else False)).order_by(DocumentRow.added_at)).first()
+            if row is None:
+                return None
+            return Document(text=row.text, name=row.name, title=row.title, url=row.url, source=row.source,
+                            author=row.author, published=row.published, language=row.language, path=row.path)
+
+    def rhetoric_spans(self, document_id: str) -> list[RhetoricSpan]:
+        """A stored document's rhetoric spans, in text order."""
+        with Session(self.engine) as session:
+            rows = session.scalars(select(RhetoricSpanRow).where(RhetoricSpanRow.document_id == document_id)
+                                   .order_by(RhetoricSpanRow.start_char, RhetoricSpanRow.id)).all()
+            return [RhetoricSpan(r.technique, r.start_char, r.end_char, r.text, r.confidence, r.cue) for r in rows]
+
+    def profiles(self, ids) -> dict[str, dict]:
+        """Stored document profiles by document id; documents stored before profiles were kept have none."""
+        found: dict[str, dict] = {}
+        with Session(self.engine) as session:
+            for chunk in _chunks(sorted(ids)):
+                for row in session.scalars(select(DocumentProfileRow).where(DocumentProfileRow.document_id.in_(chunk))):
+                    found[row.document_id] = json.loads(row.profile)
+        return found
+
+    def spans_of(self, ids) -> dict[str, list[RhetoricSpan]]:
+        """Rhetoric spans of several documents, by document id, in text order."""
+        found: dict[str, list[RhetoricSpan]] = defaultdict(list)
+        with Session(self.engine) as session:
+            for chunk in _chunks(sorted(ids)):
+                rows = session.scalars(select(RhetoricSpanRow).where(RhetoricSpanRow.document_id.in_(chunk))
+                                       .order_by(RhetoricSpanRow.document_id, RhetoricSpanRow.start_char))
+                for r in rows:
+                    found[r.document_id].append(RhetoricSpan(r.technique, r.start_char, r.end_char, r.text,
+                                                             r.confidence, r.cue))
+        return dict(found)
+
+    def alias_names(self) -> list[tuple[str, str]]:
+        """Every stored alias with its canonical actor's name (for suggesting a misspelt name)."""
+        with Session(self.engine) as session:
+            rows = session.execute(select(AliasRow.alias, AliasRow.actor_id)).all()
+            actors = self._actors_by_id(session, {actor_id for _, actor_id in rows})
+        return [(alias, actors[actor_id].name) for alias, actor_id in rows if actor_id in actors]
+
+    def mentions_by_document(self, source: str | None = None) -> list[dict]:
+        """For source attention: each document's outlet, date and the canonical actor names it
+        mentions (one per mention); only the outlet `source` (any case) when given."""
+        query = (select(DocumentRow.id, DocumentRow.source, DocumentRow.published, MentionRow.actor_id)
+                 .outerjoin(MentionRow, MentionRow.document_id == DocumentRow.id))
+        if source is not None:
+            query = query.where(func.lower(DocumentRow.source) == source.lower())
+        with Session(self.engine) as session:
+            rows = session.execute(query.order_by(DocumentRow.published.nulls_first(), DocumentRow.id,
+                                                  MentionRow.id)).all()
+            actors = self._actors_by_id(session, {a for *_, a in rows if a})
+        found: dict[str, dict] = {}
+        for doc_id, outlet, published, actor_id in rows:
+            item = found.setdefault(doc_id, {"source": outlet, "published": published, "mentions": []})
+            if actor_id in actors:
+                item["mentions"].append(actors[actor_id].name)
+        return list(found.values())
+
+    def documents(self) -> list[dict]:
+        query = (select(DocumentRow.id, DocumentRow.name, DocumentRow.title, DocumentRow.source,
+                        DocumentRow.published, func.count(RelationRow.id))
+                 .outerjoin(RelationRow, RelationRow.document_id == DocumentRow.id)
+                 .group_by(DocumentRow.id)
+                 .order_by(DocumentRow.name, DocumentRow.id))
+        with Session(self.engine) as session:
+            rows = session.execute(query).all()
+        keys = ("id", "name", "title", "source", "published", "relations")
+        return [dict(zip(keys, row)) for row in rows]
+
+    def document_metadata(self, ids) -> dict[str, dict]:
+        """Documents' metadata without their text, by id, in one query per 900 ids."""
+        columns = (DocumentRow.id, DocumentRow.name, DocumentRow.title, DocumentRow.source, DocumentRow.author,
+                   DocumentRow.published, DocumentRow.url)
+        with Session(self.engine) as session:
+            return {row.id: dict(row._mapping) for chunk in _chunks(sorted(ids))
+                    for row in session.execute(select(*columns).where(DocumentRow.id.in_(chunk)))}
+
+    def stats(self) -> dict:
+        with Session(self.engine) as session:
+            result = {key: session.scalar(select(func.count()).select_from(model)) for key, model in (
+                ("documents", DocumentRow), ("actors", ActorRow), ("mentions", MentionRow),
+                ("relations", RelationRow))}
+            result["actors"] -= len(self._canonical_ids(session))
+            result["predicates"] = dict(session.execute(
+                select(RelationRow.predicate, func.count()).group_by(RelationRow.predicate)).all())
+        return result

@@ -1,0 +1,289 @@
+"""The analyst's workbench over HTTP: a FastAPI app serving the JSON API (`api.py`), the write
+routes (uploads with progress, merge/split corrections), the page and its browser libraries.
+
+Text from documents is untrusted, so every response carries a strict Content-Security-Policy and
+the page builds its DOM from text nodes. The server listens on 127.0.0.1 by default; writes need
+the token when one is set, and are refused when the server listens elsewhere without one.
+Cross-site requests cannot write (the Origin must be the server itself), and a Host header other
+than a loopback name is refused on a loopback server (DNS rebinding)."""
+from __future__ import annotations
+
+import hmac
+import ipaddress
+import json
+import os
+import re
+import shutil
+import tempfile
+import threading
+import time
+import uuid
+from contextlib import asynccontextmanager
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field, fields
+from importlib import resources
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from fastapi import APIRouter, Depends, FastAPI, File, Form, HTTPException, Request, UploadFile
+from fastapi.openapi.docs import get_swagger_ui_html
+from fastapi.responses import FileResponse, HTMLResponse, StreamingResponse
+from starlette.middleware.trustedhost import TrustedHostMiddleware
+
+from .. import __version__
+from ..read.files import SUPPORTED
+from ..workspace import Workspace, open as open_workspace
+from .api import answered, router
+
+LOOPBACK_NAMES = ["127.0.0.1", "localhost", "[::1]", "::1"]
+MAX_UPLOAD_BYTES = 20_000_000
+CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; "
+       "connect-src 'self'; font-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
+DOCS_CSP = CSP.replace("script-src 'self'", "script-src 'self' 'unsafe-inline'").replace(
+    "style-src 'self'", "style-src 'self' 'unsafe-inline'")
+VENDOR = {"cytoscape.min.js": ("cytoscape", "dist/cytoscape.min.js"),
+          "swagger-ui-bundle.js": ("swagger-ui-dist", "swagger-ui-bundle.js"),
+          "swagger-ui.css": ("swagger-ui-dist", "swagger-ui.css")}
+
+
+def is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+def web_file(name: str) -> Path:
+    return Path(str(resources.files("actorgraph.serve").joinpath("web", name)))
+
+
+def vendor_file(name: str) -> Path | None:
+    """A browser library installed by `npm ci` (never copied into the repository): looked up in
+    $ACTORGRAPH_NODE_MODULES, then in a node_modules beside the package or the working folder."""
+    package, inner = VENDOR[name]
+    roots = [Path(os.environ["ACTORGRAPH_NODE_MODULES"])] if os.environ.get("ACTORGRAPH_NODE_MODULES") else []
+    roots += [parent / "node_modules" for parent in Path(__file__).resolve().parents] + [Path.cwd() / "node_modules"]
+    return next((root / package / inner for root in roots if (root / package / inner).is_file()), None)
+
+
+@dataclass
+class Job:
+    """One upload's ingest, as the page sees it while it runs. The ingest thread updates it while
+    the event stream reads it, so both hold its lock: a reader never sees "done" before the counts."""
+
+    id: str
+    state: str = "queued"
+    total: int | None = None
+    done: int = 0
+    current: str = ""
+    added: int = 0
+    skipped: int = 0
+    relations: int = 0
+    errors: list[str] = field(default_factory=list)
+    version: int = 0
+    lock: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
+
+    def update(self, **values) -> None:
+        with self.lock:
+            for key, value in values.items():
+                setattr(self, key, value)
+            self.version += 1
+
+    def snapshot(self) -> tuple[int, dict]:
+        """The version and the state the page sees, read together."""
+        with self.lock:
+            return self.version, {f.name: getattr(self, f.name) for f in fields(self)
+                                  if f.name not in {"version", "lock"}}
+
+    def as_json(self) -> dict:
+        return self.snapshot()[1]
+
+
+class Jobs:
+    """Uploads are ingested one at a time in a background thread (the store has one writer)."""
+
+    def __init__(self, workspace: Workspace) -> None:
+        self.workspace = workspace
+        self.items: dict[str, Job] = {}
+        self.pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="ingest")
+
+    def submit(self, folder: Path, metadata: dict) -> Job:
+        job = Job(uuid.uuid4().hex[:12])
+        self.items[job.id] = job
+        self.pool.submit(self._run, job, folder, metadata)
+        return job
+
+    def _run(self, job: Job, folder: Path, metadata: dict) -> None:
+        prefix = re.compile(re.escape(str(folder) + os.sep) + r"\d{4}" + re.escape(os.sep))
+        try:
+            job.update(state="running")
+            report = self.workspace.ingest([folder], metadata=metadata, on_total=lambda n: job.update(total=n),
+                                           on_progress=lambda name: job.update(done=job.done + 1, current=name))
+            job.update(state="done" if report.ok else "failed", added=report.added, skipped=report.skipped,
+                       relations=report.relations, errors=[prefix.sub("", e) for e in report.errors])
+        except Exception as exc:  # the page must hear of any failure, not wait for ever
+            job.update(state="failed", errors=[f"ingest failed: {exc}"])
+        finally:
+            shutil.rmtree(folder, ignore_errors=True)
+
+
+def require_write(request: Request) -> None:
+    """Writes need the token when one is set, and a same-origin request from a browser."""
+    state = request.app.state
+    if not state.writes:
+        raise HTTPException(403, f"writes are disabled: the server listens on {state.host} without a token "
+                                 "(restart with --token or ACTORGRAPH_TOKEN)")
+    if state.token is not None:
+        given = request.headers.get("authorization", "").removeprefix("Bearer ").strip()
+        if not hmac.compare_digest(given.encode(), state.token.encode()):
+            raise HTTPException(401, "a valid token is required: send 'Authorization: Bearer TOKEN'",
+                                headers={"WWW-Authenticate": "Bearer"})
+    origin = request.headers.get("origin")
+    if origin and urlsplit(origin).netloc != request.headers.get("host"):
+        raise HTTPException(403, f"cross-site write refused (origin {origin})")
+
+
+def create_app(db: str | None = None, *, host: str = "127.0.0.1", token: str | None = None,
+               max_upload_bytes: int = MAX_UPLOAD_BYTES, create: bool = True) -> FastAPI:
+    """The app over one database; with `create=False` a SQLite file that does not exist is refused."""
+    workspace = open_workspace(db, create=create)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI):
+        yield
+        app.state.jobs.pool.shutdown(wait=True)
+        workspace.close()
+
+    app = FastAPI(title="actorgraph", version=__version__, docs_url=None, redoc_url=None, lifespan=lifespan,
+                  description="Evidence-graded knowledge graph of armed-conflict actors.")
+    app.state.__dict__.update(workspace=workspace, version=__version__, token=token or None, host=host,
+                              writes=bool(token) or is_loopback(host), max_upload_bytes=max_upload_bytes,
+                              cytoscape=vendor_file("cytoscape.min.js"), jobs=Jobs(workspace))
+    if is_loopback(host):
+        app.add_middleware(TrustedHostMiddleware, allowed_hosts=[*LOOPBACK_NAMES, host])
+
+    @app.middleware("http")
+    async def security_headers(request: Request, call_next):
+        response = await call_next(request)
+        response.headers["Content-Security-Policy"] = DOCS_CSP if request.url.path == "/docs" else CSP
+        response.headers["X-Content-Type-Options"] = "nosniff"
+        response.headers["Referrer-Policy"] = "no-referrer"
+        response.headers["X-Frame-Options"] = "DENY"
+        return response
+
+    app.include_router(router)
+    app.include_router(write_router())
+
+    @app.get("/", include_in_schema=False)
+    def page() -> FileResponse:
+        return FileResponse(web_file("index.html"), media_type="text/html")
+
+    @app.get("/static/{name}", include_in_schema=False)
+    def static(name: str) -> FileResponse:
+        path = web_file(name)
+        if "/" in name or name.startswith(".") or not path.is_file():
+            raise HTTPException(404, f"no static file {name!r}")
+        return FileResponse(path)
+
+    @app.get("/vendor/{name}", include_in_schema=False)
+    def vendor(name: str) -> FileResponse:
+        path = vendor_file(name) if name in VENDOR else None
+        if path is None:
+            raise HTTPException(404, f"{name} is not installed: run `npm ci` in the repository (see README)")
+        return FileResponse(path)
+
+    @app.get("/docs", include_in_schema=False)
+    def docs() -> HTMLResponse:
+        return get_swagger_ui_html(openapi_url="/openapi.json", title="actorgraph API",
+                                   swagger_js_url="/vendor/swagger-ui-bundle.js",
+                                   swagger_css_url="/vendor/swagger-ui.css", swagger_favicon_url="")
+
+    return app
+
+
+def write_router() -> APIRouter:
+    """Uploads, their progress, and the user's corrections of actor resolution."""
+    writes = APIRouter(prefix="/api")
+
+    @writes.post("/documents", status_code=202, dependencies=[Depends(require_write)])
+    async def upload(request: Request, files: list[UploadFile] = File(...), source: str | None = Form(None),
+                     published: str | None = Form(None)) -> dict:
+        """Upload documents (.txt .md .html .htm .jsonl); they are ingested in the background with the
+        ingest rules. Follow `/api/jobs/{id}/events` (server-sent events) or poll `/api/jobs/{id}`."""
+        limit = request.app.state.max_upload_bytes
+        if int(request.headers.get("content-length") or 0) > limit + 1_000_000:
+            raise HTTPException(413, f"upload too large: the limit is {limit} bytes")
+        folder = Path(tempfile.mkdtemp(prefix="actorgraph-upload-"))
+        try:
+            for number, upload_file in enumerate(files):
+                name = Path(upload_file.filename or "").name
+                if not name or Path(name).suffix.lower() not in SUPPORTED:
+                    raise HTTPException(415, f"{name or 'a file without a name'}: unsupported type; "
+                                             f"send {' '.join(SUPPORTED)}")
+                data = await upload_file.read(limit + 1)
+                if len(data) > limit:
+                    raise HTTPException(413, f"{name}: larger than the upload limit of {limit} bytes")
+                (folder / f"{number:04d}").mkdir()
+                (folder / f"{number:04d}" / name).write_bytes(data)
+        except HTTPException:
+            shutil.rmtree(folder, ignore_errors=True)
+            raise
+        metadata = {k: v for k, v in {"source": source, "published": published}.items() if v}
+        job = request.app.state.jobs.submit(folder, metadata)
+        return {"job": job.id, "status": f"/api/jobs/{job.id}", "events": f"/api/jobs/{job.id}/events"}
+
+    @writes.get("/jobs/{job_id}")
+    def job_status(request: Request, job_id: str) -> dict:
+        return _job(request, job_id).as_json()
+
+    @writes.get("/jobs/{job_id}/events")
+    def job_events(request: Request, job_id: str) -> StreamingResponse:
+        job = _job(request, job_id)
+
+        def stream():
+            seen, deadline = -1, time.monotonic() + 3600
+            while time.monotonic() < deadline:
+                version, state = job.snapshot()
+                if version != seen:
+                    seen = version
+                    yield f"data: {json.dumps(state)}\n\n"
+                    if state["state"] in {"done", "failed"}:
+                        return
+                time.sleep(0.1)
+
+        return StreamingResponse(stream(), media_type="text/event-stream", headers={"Cache-Control": "no-cache"})
+
+    @writes.post("/merge", dependencies=[Depends(require_write)])
+    def merge(request: Request, body: dict) -> dict:
+        """`{"keep": A, "other": B}`: B is the same actor as A (names, aliases or ids)."""
+        keep, other = _field(body, "keep"), _field(body, "other")
+        return _correct(request, lambda ws: ws.merge(keep, other))
+
+    @writes.post("/split", dependencies=[Depends(require_write)])
+    def split(request: Request, body: dict) -> dict:
+        """`{"actor": ID}`: undo a merge and keep the two actors apart from then on."""
+        actor = _field(body, "actor")
+        return _correct(request, lambda ws: ws.split(actor))
+
+    return writes
+
+
+def _job(request: Request, job_id: str) -> Job:
+    job = request.app.state.jobs.items.get(job_id)
+    if job is None:
+        raise HTTPException(404, f"no upload job {job_id!r}")
+    return job
+
+
+def _field(body: dict, name: str) -> str:
+    value = body.get(name)
+    if not isinstance(value, str) or not value.strip():
+        raise HTTPException(422, f"the JSON body needs a non-empty string field {name!r}")
+    return value
+
+
+def _correct(request: Request, change) -> dict:
+    link = answered(change, request.app.state.workspace)
+    return {"actor_id": link.actor_id, "into_id": link.into_id, "origin": link.origin, "reason": link.reason}

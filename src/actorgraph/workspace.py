@@ -1,0 +1,280 @@
+"""actorgraph as a library: a `Workspace` is one database, opened once, with everything an analyst
+does in a notebook (ingest, extract, ask, actors, relations, timelines, profiles, exports, networkx)
+and everything the CLI and the workbench call. Results are plain dicts and lists (the JSON the CLI
+and the API print); `actors()` and `relations()` are pandas DataFrames when pandas is installed
+(`pip install actorgraph[notebook]`) unless `frame=False`.
+
+    import actorgraph as ag
+    with ag.open("conflict.sqlite") as g:
+        g.ingest("reports/", source="Sahel Wire")
+        answer = g.ask("Taliban", "TTP")
+"""
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from pathlib import Path
+
+from .answer import answer as answering
+from .answer.attention import attention as source_attention
+from .export import FORMATS, neighbourhood_relations, select, to_bytes, to_graph, write
+from .extract.rhetoric import rhetoric
+from .extract.nlp import parse
+from .graph.fuse import as_of, claims_of, confirmed_by_others, timeline as fused_timeline
+from .graph.store import Store
+from .models import Actor, Document, relation_json
+from .pipeline import DEFAULT_OPTIONS, ExtractOptions, IngestReport, extract_all, ingest as run_ingest, profile_of, \
+    read_all
+from .views import (Invalid, NotFound, actor_json, checked_date, graded, grade_test, kept, modalities, network,
+                    predicates, relation_item)
+
+WINDOWS = ("day", "week", "month", "all")
+
+
+def open(db: str | None = None, *, create: bool = True) -> "Workspace":  # noqa: A001 (the package's verb)
+    """A workspace over a SQLite file, a SQLAlchemy URL or $ACTORGRAPH_DB (default ./actorgraph.sqlite);
+    with `create=False` a SQLite file that does not exist is refused (`NoDatabase`)."""
+    return Workspace(Store.open(db, create=create))
+
+
+def extract_text(text: str | Path, *, published: str | None = None, name: str = "text",
+                 options: ExtractOptions = DEFAULT_OPTIONS) -> list[dict]:
+    """The relations in a text (or a file), in the `extract --format jsonl` contract; no database."""
+    path = Path(text) if isinstance(text, Path) or (len(str(text)) < 4096 and Path(str(text)).is_file()) else None
+    if path is not None:
+        documents, errors = read_all([str(path)])
+        if errors:
+            raise Invalid(str(errors[0]))
+    else:
+        documents = [Document(text=str(text), name=name, published=published)]
+    return [relation_json(r) for _, found in extract_all(documents, options=options) for r in found.relations]
+
+
+def extract_files(paths: Iterable[str | Path], *, options: ExtractOptions = DEFAULT_OPTIONS,
+                  max_bytes: int = 20_000_000) -> tuple[list[dict], list]:
+    """The relations in files and folders, in the extract contract, and one `ReadError` per bad file."""
+    documents, errors = read_all([str(p) for p in paths], max_bytes=max_bytes)
+    return [relation_json(r) for _, found in extract_all(documents, options=options) for r in found.relations], errors
+
+
+def profile(path: str | Path, options: ExtractOptions = DEFAULT_OPTIONS) -> dict:
+    """Critical reading of a file without a database (no claim is checked against other sources)."""
+    documents, errors = read_all([str(path)])
+    if errors:
+        raise Invalid(str(errors[0]))
+    return profile_of(documents[0], next(parse([documents[0].text])), None, options)
+
+
+def _frame(rows: list[dict], frame: bool):
+    """A DataFrame when asked for and pandas is installed, else the rows."""
+    if not frame:
+        return rows
+    try:
+        import pandas
+    except ImportError:
+        return rows
+    return pandas.DataFrame(rows)
+
+
+class Workspace:
+    """One database and what can be done with it; `close()` (or a `with` block) releases it."""
+
+    def __init__(self, store: Store):
+        self.store = store
+
+    def close(self) -> None:
+        self.store.close()
+
+    def __enter__(self) -> "Workspace":
+        return self
+
+    def __exit__(self, *_) -> None:
+        self.close()
+
+    # -- writing ------------------------------------------------------------------------------
+    def extract(self, text: str | Path, *, published: str | None = None,
+                options: ExtractOptions = DEFAULT_OPTIONS) -> list[dict]:
+        """The relations in a text or a file (extract contract), without storing anything."""
+        return extract_text(text, published=published, options=options)
+
+    def ingest(self, paths: Iterable[str | Path] | str | Path, *, source: str | None = None,
+               published: str | None = None, metadata: dict | None = None, max_bytes: int = 20_000_000,
+               options: ExtractOptions = DEFAULT_OPTIONS, engine: str = "local", workers: int | None = None,
+               address: str | None = None, on_total: Callable[[int], None] | None = None,
+               on_progress: Callable[[str], None] | None = None) -> IngestReport:
+        """Read, extract and store files and folders (each document in its own transaction); per-file
+        errors are in the report. `source`, `published` and `metadata` (title, author, url,
+        language) fill what a file does not say. `engine="ray"` runs extraction on Ray workers."""
+        paths = [str(paths)] if isinstance(paths, (str, Path)) else [str(p) for p in paths]
+        given = {k: v for k, v in (metadata or {}).items() if v}
+        given.update({k: v for k, v in {"source": source, "published": published}.items() if v})
+        common = dict(metadata=given, max_bytes=max_bytes, on_total=on_total, on_progress=on_progress,
+                      options=options)
+        if engine == "ray":
+            from .parallel import ingest_ray
+
+            return ingest_ray(paths, self.store, workers=workers or 2, address=address, **common)
+        if engine != "local":
+            raise Invalid(f"engine must be local or ray, not {engine!r}")
+        return run_ingest(paths, self.store, **common)
+
+    def merge(self, keep: str, other: str):
+        """Correct the graph: `other` is the same actor as `keep` (survives re-ingest)."""
+        return self.store.merge(self.actor(keep).id, self.actor(other).id)
+
+    def split(self, actor_id: str):
+        """Undo a merge and keep the two actors apart from then on."""
+        return self.store.split(actor_id)
+
+    # -- actors and documents -------------------------------------------------------------------
+    def stats(self) -> dict:
+        return self.store.stats()
+
+    def actor(self, key: str) -> Actor:
+        """An actor by id, name or alias."""
+        found = answering.actor_by_key(self.store, key)
+        if found is None:
+            raise NotFound(f"no actor called {key!r} in the database")
+        return found
+
+    def actors(self, query: str = "", limit: int | None = None, *, frame: bool = True):
+        """Actors by any alias (exact, then by substring of the name), or all, most connected first."""
+        rows = self.store.actors()
+        counts = {row["id"]: {"relations": row["relations"], "mentions": row["mentions"]} for row in rows}
+        needle = query.strip().lower()
+        chosen = [a.id for a in self.store.find_actors(query)] if needle else [row["id"] for row in rows]
+        if needle:
+            chosen += [row["id"] for row in rows if needle in row["name"].lower() and row["id"] not in chosen]
+        found = [self.store.actor(i) for i in chosen[:limit]]
+        return _frame([actor_json(a, counts.get(a.id)) for a in found if a is not None], frame)
+
+    def actor_view(self, key: str) -> dict:
+        """An actor with its counts, every relation (graded) and its timeline."""
+        found = self.actor(key)
+        pairs = graded(self.store.relations([found.id]))
+        grades = {id(r): g for r, g in pairs}
+        return {"actor": actor_json(found, self.store.actor_counts(found.id)),
+                "relations": [relation_item(r, g) for r, g in pairs],
+                "timeline": [relation_item(r, grades[id(r)]) for r in fused_timeline([r for r, _ in pairs])]}
+
+    def documents(self) -> list[dict]:
+        return self.store.documents()
+
+    def document_view(self, key: str) -> dict:
+        """A stored document with its text, its relations and rhetoric spans by offsets (the page's
+        document view)."""
+        found = self.document(key)
+        techniques = rhetoric().techniques
+        return {"id": found.id, "name": found.name, "title": found.title, "source": found.source,
+                "author": found.author, "published": found.published, "url": found.url, "text": found.text,
+                "relations": [{"id": i, "subject": r.subject.actor.name, "predicate": r.predicate,
+                               "object": r.object.actor.name, "modality": r.modality, "start": r.evidence.start,
+                               "end": r.evidence.end, "rhetoric": r.rhetoric}
+                              for i, r in enumerate(self.store.relations(document_id=found.id))],
+                "rhetoric": [{"technique": s.technique, "label": techniques[s.technique].label, "start": s.start,
+                              "end": s.end, "text": s.text, "confidence": s.confidence}
+                             for s in self.store.rhetoric_spans(found.id)]}
+
+    def document(self, key: str) -> Document:
+        """A stored document by id, id prefix, name or title."""
+        found = self.store.document(key)
+        if found is None:
+            raise NotFound(f"no stored document {key!r}")
+        return found
+
+    # -- relations ------------------------------------------------------------------------------
+    def relations(self, actor: str | None = None, other: str | None = None, predicate=None, modality=None,
+                  min_grade: str | None = None, date_from: str | None = None, date_to: str | None = None,
+                  *, frame: bool = True):
+        """Relation instances filtered by actor (and a second actor), predicate(s), modality(ies), the
+        grade of their claim (`"C3"`, `"B"`, `"2"`) and dates: kept when the time a relation held
+        overlaps [date_from, date_to]."""
+        filters = dict(predicates=predicates(predicate), modalities=modalities(modality),
+                       passes=grade_test(min_grade), start=checked_date(date_from, "date_from"),
+                       end=checked_date(date_to, "date_to"))
+        ids = [self.actor(actor).id] if actor else None
+        pair = {ids[0], self.actor(other).id} if actor and other else None
+        rows = [relation_item(r, g) for r, g in graded(self.store.relations(ids)) if kept(r, g, pair=pair, **filters)]
+        return _frame(rows, frame)
+
+    def timeline(self, actor: str, other: str | None = None) -> list[dict]:
+        """An actor's relations (or a pair's) in the order they held, each with its claim's grade."""
+        actors = [self.actor(actor)] + ([self.actor(other)] if other else [])
+        pairs = graded(self.store.relations([a.id for a in actors]))
+        grades = {id(r): g for r, g in pairs}
+        return [relation_item(r, grades[id(r)]) for r in fused_timeline([r for r, _ in pairs], {a.id for a in actors})]
+
+    def graph_view(self, actor: str | None = None, hops: int = 1, as_of_day: str | None = None, predicate=None,
+                   modality=None, min_grade: str | None = None) -> dict:
+        """The network around an actor (the most connected one by default) as claims: one edge per
+        (subject, predicate, object) with its modality, grade and corroboration, for the page."""
+        wanted, moods = predicates(predicate), modalities(modality)
+        passes, day = grade_test(min_grade), checked_date(as_of_day, "as_of")
+        top = self.store.actors()[:1] if not actor else []
+        center = self.actor(actor) if actor else (self.store.actor(top[0]["id"]) if top else None)
+        return network(center, neighbourhood_relations(self.store, center.id, hops) if center else [], day,
+                       lambda c: not ((wanted and c.predicate not in wanted) or (moods and c.modality not in moods)
+                                      or not passes(c.grade)))
+
+    def claim(self, subject: str, predicate: str, obj: str, as_of_day: str | None = None) -> dict:
+        """One claim with every quote behind it (the workbench's evidence panel)."""
+        predicates([predicate])
+        day = checked_date(as_of_day, "as_of")
+        a, b = self.actor(subject), self.actor(obj)
+        for found in claims_of(as_of(self.store.relations([a.id]), day)):
+            if found.predicate == predicate and found.subject.id in {a.id, b.id} and {a.id, b.id} <= set(found.ends):
+                return answering.claim_json(found, limit=None)
+        raise NotFound(f"no claim {a.name} {predicate} {b.name} in the database")
+
+    # -- questions and critical reading ---------------------------------------------------------
+    def ask(self, question: str, other: str | None = None, *, as_of: str | None = None) -> dict:
+        """The answer `actorgraph ask --format json` prints: to a question ("What is the relationship
+        between A and B?", "How are A and B connected?", "Is A linked to B?", "A and B") or to two
+        names (`ask("Taliban", "TTP")`); `as_of` answers from what held on that date."""
+        return answering.ask(self.store, question, checked_date(as_of, "as_of"), other)
+
+    def profile(self, key: str | Path, options: ExtractOptions = DEFAULT_OPTIONS) -> dict:
+        """Critical reading of a file or a stored document: genre, commitment, rhetoric, sources,
+        loaded labels, misspellings, and territorial claims no other stored source confirms."""
+        if Path(key).is_file():
+            documents, errors = read_all([str(key)])
+            if errors:
+                raise Invalid(str(errors[0]))
+            document = documents[0]
+        else:
+            document = self.document(str(key))
+        confirmed = lambda r: confirmed_by_others(self.store.relations([r.subject.actor.id]), r)  # noqa: E731
+        return profile_of(document, next(parse([document.text])), confirmed, options)
+
+    def attention(self, source: str, by: str = "week") -> list[dict]:
+        """What an outlet writes about, per time window: the share of its documents and mentions per actor."""
+        if by not in WINDOWS:
+            raise Invalid(f"by must be day, week, month or all, not {by!r}")
+        rows = self.store.mentions_by_document(source)
+        if not rows:
+            raise NotFound(f"no stored documents from the source {source!r}")
+        return source_attention(rows, by)
+
+    def merges(self) -> list[dict]:
+        return [{"actor_id": link.actor_id, "into_id": link.into_id, "origin": link.origin, "reason": link.reason}
+                for link in self.store.links()]
+
+    # -- exports --------------------------------------------------------------------------------
+    def selection(self, actor: str | None = None, hops: int = 2):
+        return select(self.store, self.actor(actor).id if actor else None, hops)
+
+    def export(self, format: str = "json", path: str | Path | None = None, actor: str | None = None,
+               hops: int = 2) -> bytes | Path:
+        """The graph (or the network around an actor) as ftm, graphml, gexf, csv or json: written to
+        `path` (a folder for csv), or returned as bytes (csv as a zip)."""
+        if format not in FORMATS:
+            raise Invalid(f"format must be one of {', '.join(FORMATS)}, not {format!r}")
+        chosen = self.selection(actor, hops)
+        if path is None:
+            return to_bytes(chosen, format)[0]
+        write(chosen, format, path)
+        return Path(path)
+
+    def to_networkx(self, actor: str | None = None, hops: int = 2):
+        """The graph as a networkx MultiDiGraph: actors as nodes, relation instances as edges with
+        every attribute of the exports."""
+        return to_graph(self.selection(actor, hops))

@@ -1,0 +1,133 @@
+"""Alembic migrations on both backends: a new database is created by the migrations alone and then
+matches schema.py exactly (what `alembic check` verifies); databases made before Alembic are
+adopted or refused in one clear line; workers opening a new database at once all succeed."""
+from __future__ import annotations
+
+import multiprocessing
+from pathlib import Path
+
+import pytest
+from alembic import command
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import create_engine, inspect, text
+
+from actorgraph.graph.migrations import config
+from actorgraph.models import Document
+from actorgraph.graph.schema import Base
+from actorgraph.graph.store import SchemaMismatch, Store, database_url
+
+
+def _engine(db_url: str):
+    """An engine without the store's migrations; a SQLite file's folder is made as Store.open would."""
+    if "://" not in db_url:
+        Path(db_url).parent.mkdir(parents=True, exist_ok=True)
+    return create_engine(database_url(db_url))
+
+
+def _state(db_url: str) -> tuple[str | None, list]:
+    """The database's revision and its differences from schema.py (empty when they agree)."""
+    engine = _engine(db_url)
+    try:
+        with engine.connect() as connection:
+            context = MigrationContext.configure(connection)
+            return context.get_current_revision(), compare_metadata(context, Base.metadata)
+    finally:
+        engine.dispose()
+
+
+def _head() -> str:
+    engine = create_engine("sqlite://")
+    with engine.connect() as connection:
+        return ScriptDirectory.from_config(config(connection)).get_current_head()
+
+
+def _pre_alembic(db_url: str, *statements: str) -> None:
+    """A database as earlier versions made it (create_all, no alembic_version), then changed."""
+    engine = _engine(db_url)
+    Base.metadata.create_all(engine)
+    with engine.begin() as connection:
+        for statement in statements:
+            connection.execute(text(statement))
+    engine.dispose()
+
+
+def test_one_head_and_it_is_the_profiles_revision():
+    assert _head() == "0002"
+
+
+def test_a_database_at_the_initial_revision_is_upgraded_and_keeps_its_documents(db_url):
+    engine = _engine(db_url)
+    with engine.begin() as connection:
+        command.upgrade(config(connection), "0001")
+        connection.execute(text("INSERT INTO documents (id, name, text, added_at) VALUES ('d', 'd.txt', 'x', 'now')"))
+    engine.dispose()
+    store = Store.open(db_url)
+    assert store.stats()["documents"] == 1 and store.profiles(["d"]) == {}
+    store.close()
+    assert _state(db_url) == (_head(), [])
+
+
+def test_new_database_is_migrated_to_head_and_matches_the_schema(db_url):
+    Store.open(db_url).close()
+    assert _state(db_url) == (_head(), [])
+
+
+def test_opening_again_changes_nothing(db_url):
+    store = Store.open(db_url)
+    store.add_document(Document(text="Kept across opens.", name="keep.txt"), [], [])
+    store.close()
+    again = Store.open(db_url)
+    assert again.stats()["documents"] == 1
+    again.close()
+    assert _state(db_url) == (_head(), [])
+
+
+def test_database_from_before_alembic_is_stamped(db_url):
+    _pre_alembic(db_url, "INSERT INTO actors (id, name, type) VALUES ('x', 'X', 'state')")
+    store = Store.open(db_url)
+    assert store.actor("x").name == "X"
+    store.close()
+    assert _state(db_url) == (_head(), [])
+
+
+def test_database_from_before_alembic_gets_missing_tables_and_indexes(db_url):
+    _pre_alembic(db_url, "DROP TABLE rhetoric_spans", "DROP INDEX ix_relations_subject_object")
+    Store.open(db_url).close()
+    assert _state(db_url) == (_head(), [])
+
+
+def test_database_missing_a_column_is_refused_in_one_line(db_url):
+    _pre_alembic(db_url, "ALTER TABLE relations DROP COLUMN rhetoric")
+    with pytest.raises(SchemaMismatch, match=r"made by another version of actorgraph \(table relations lacks "
+                                             r"rhetoric\); ingest into a new database"):
+        Store.open(db_url)
+    engine = _engine(db_url)
+    assert "alembic_version" not in inspect(engine).get_table_names()
+    engine.dispose()
+
+
+def test_database_from_a_newer_version_is_refused(db_url):
+    Store.open(db_url).close()
+    engine = _engine(db_url)
+    with engine.begin() as connection:
+        connection.execute(text("UPDATE alembic_version SET version_num = '9999'"))
+    engine.dispose()
+    with pytest.raises(SchemaMismatch, match="newer version of actorgraph"):
+        Store.open(db_url)
+
+
+def _open_and_count(db_url: str) -> int:
+    store = Store.open(db_url)
+    try:
+        return store.stats()["documents"]
+    finally:
+        store.close()
+
+
+def test_workers_opening_a_new_database_at_once_all_succeed(db_url):
+    _engine(db_url).dispose()
+    with multiprocessing.get_context("spawn").Pool(4) as pool:
+        assert pool.map(_open_and_count, [db_url] * 4) == [0] * 4
+    assert _state(db_url) == (_head(), [])
