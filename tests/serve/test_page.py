@@ -256,6 +256,8 @@ def test_question_shows_the_answer_and_its_paths(watched, demo_server):
     assert page.evaluate("() => decodeURIComponent(location.hash)") == f"#ask={SEED}"
     summary = page.locator("#panel .summary")
     assert "Rapid Support Forces" in summary.inner_text() and "United Arab Emirates" in summary.inner_text()
+    caveats = page.locator("#panel .caveats")
+    assert caveats.locator("h3").inner_text() == "Read with care" and caveats.locator("li").count() >= 1
     assert page.locator(".path-item").count() + page.locator(".claim-item").count() >= 1
     assert page.evaluate("() => window.actorgraph.cy.edges().length") > 0
     if page.locator(".path-item").count():
