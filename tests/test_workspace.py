@@ -79,3 +79,26 @@ def test_the_example_notebook_runs_end_to_end(tmp_path):
     assert done.returncode == 0, done.stderr
     assert "documents added" in done.stdout and "FollowTheMoney entities" in done.stdout
     assert (tmp_path / "sudan.sqlite").is_file()
+
+
+def test_judgements_hold_through_a_re_ingest_and_an_extraction_again(tmp_path):
+    (tmp_path / "a.txt").write_text("Rwanda supplied the Kivu Liberation Front with weapons, according to UN experts. "
+                                    "Burundi condemned the KLF.\n")
+    with ag.open(str(tmp_path / "g.sqlite")) as ws:
+        ws.ingest(tmp_path / "a.txt")
+        supports = next(r for r in ws.relations(frame=False) if r["predicate"] == "supports")
+        made = ws.judge(supports["relation_id"], "reject", note="not what the experts said", author="ana")
+        assert (made["verdict"], made["author"], made["subject"]) == ("reject", "ana", "Rwanda")
+        assert ws.ask("Rwanda", "KLF")["direct"] == []
+        assert ws.ingest(tmp_path / "a.txt").skipped == 1
+        again = ws.ingest(tmp_path / "a.txt", again=True)
+        assert (again.added, again.replaced, again.skipped) == (0, 1, 0)
+        assert ws.ask("Rwanda", "KLF")["direct"] == [] and len(ws.judgements()) == 1
+        assert [r["judgement"] for r in ws.claim("Rwanda", "supports", "KLF")["rejected"]] == ["rejected"]
+        with pytest.raises(Invalid, match="relabel needs"):
+            ws.judge(supports["relation_id"], "relabel")
+        with pytest.raises(NotFound):
+            ws.unjudge(12345)
+        ws.unjudge(made["id"])
+        assert [c["predicate"] for c in ws.ask("Rwanda", "KLF")["direct"]] == ["supports"]
+        assert ws.review(question="Rwanda and KLF")[0]["predicate"] == "supports"

@@ -38,7 +38,7 @@ EDGE_COLUMNS = ("key", "source", "target", "source_name", "target_name", "predic
                 "object2", "object2_name", "grade", "credibility", "sources", "contradicted", "evidence",
                 "evidence_start", "evidence_end", "document", "document_id", "document_title", "source_outlet",
                 "reliability", "published", "url", "attributed_to", "valid_from", "valid_to", "time_text",
-                "confidence", "extractor", "rhetoric")
+                "confidence", "extractor", "rhetoric", "judgement")
 DOCUMENT_FIELDS = ("name", "title", "source", "author", "published", "url")
 
 # The FtM schema of each ontology entity type. UnknownLink's subject and object range over Thing,
@@ -169,7 +169,7 @@ def edge_records(selection: Selection) -> list[dict]:
             "reliability": registry().reliability(r.source, r.url), "published": r.published, "url": r.url,
             "attributed_to": r.attributed_to, "valid_from": valid_from, "valid_to": valid_to,
             "time_text": r.time.text if r.time else None, "confidence": round(r.confidence, 3),
-            "extractor": r.extractor, "rhetoric": r.rhetoric})
+            "extractor": r.extractor, "rhetoric": r.rhetoric, "judgement": r.judgement})
     return records
 
 
@@ -281,6 +281,8 @@ def ftm_entities(selection: Selection) -> list:
             summary.append(f"second party {edge['object2_name']} ({edge['object2']})")
         if edge["attributed_to"]:
             summary.append(f"attributed to {edge['attributed_to']}")
+        if edge["judgement"]:
+            summary.append(f"{edge['judgement']} by an analyst")
         entities.append(_entity("UnknownLink", ftm_id("rel", edge["key"][2:]), {
             "subject": ids[edge["source"]], "object": ids[edge["target"]], "role": edge["predicate"],
             "description": edge["evidence"], "summary": "; ".join(summary), "date": edge["published"],

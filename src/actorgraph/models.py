@@ -101,6 +101,35 @@ class Relation:
     independent: str | None = None
     rhetoric: str | None = None
     extra: dict = field(default_factory=dict, compare=False, hash=False)
+    row_id: int | None = field(default=None, compare=False)
+    judgement: str | None = field(default=None, compare=False)
+
+
+VERDICTS = ("confirm", "reject", "relabel", "add")
+
+
+@dataclass(frozen=True)
+class Judgement:
+    """An analyst's verdict on one relation instance, keyed by what survives a new extraction: the
+    document, the evidence span, the actors and the predicate. `new_*` is the relation that holds
+    after it (for confirm, relabel and add); `reject` has none."""
+
+    id: int
+    document_id: str
+    verdict: str
+    subject_id: str | None
+    predicate: str | None
+    object_id: str | None
+    evidence_start: int
+    evidence_end: int
+    new_subject_id: str | None = None
+    new_predicate: str | None = None
+    new_object_id: str | None = None
+    new_object2_id: str | None = None
+    new_modality: str | None = None
+    note: str | None = None
+    author: str = ""
+    created_at: str = ""
 
 
 def mention_json(mention: Mention | None, aliases: tuple[str, ...] = ()) -> dict | None:

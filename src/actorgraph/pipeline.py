@@ -46,6 +46,7 @@ class IngestReport:
 
     added: int = 0
     skipped: int = 0
+    replaced: int = 0
     relations: int = 0
     errors: list[str] = field(default_factory=list)
 
@@ -106,14 +107,15 @@ def profile_of(document: Document, parsed, confirmed: Callable[[Relation], bool]
 
 
 def fresh_documents(paths: Iterable[str], store: Store, report: IngestReport, metadata: dict | None = None,
-                    max_bytes: int = 20_000_000) -> list[Document]:
+                    max_bytes: int = 20_000_000, again: bool = False) -> list[Document]:
     """The documents to extract, in input order: read errors and documents already stored (or
-    repeated in the input) are counted in `report` instead."""
+    repeated in the input) are counted in `report` instead; with `again`, stored ones are extracted
+    again (to replace their relations)."""
     documents, errors = read_all(paths, metadata, max_bytes)
     report.errors.extend(str(e) for e in errors)
     fresh, seen = [], set()
     for document in documents:
-        if document.id in seen or store.has_document(document.id):
+        if document.id in seen or (not again and store.has_document(document.id)):
             report.skipped += 1
         else:
             seen.add(document.id)
@@ -121,15 +123,20 @@ def fresh_documents(paths: Iterable[str], store: Store, report: IngestReport, me
     return fresh
 
 
-def write_outcome(store: Store, report: IngestReport, document: Document, outcome: Outcome) -> None:
-    """Store one document in its own transaction, or record why it could not be extracted or stored."""
+def write_outcome(store: Store, report: IngestReport, document: Document, outcome: Outcome,
+                  again: bool = False) -> None:
+    """Store one document in its own transaction, or record why it could not be extracted or stored;
+    with `again`, a stored document's relations are replaced (and judgements on it applied again)."""
     label = document.path or document.name
     if isinstance(outcome, Exception):
         report.errors.append(f"{label}: not extracted: {outcome}")
         return
     try:
-        if store.add_document(document, outcome.mentions, outcome.relations, outcome.spans, outcome.profile):
-            report.added += 1
+        stored = again and store.has_document(document.id)
+        if store.add_document(document, outcome.mentions, outcome.relations, outcome.spans, outcome.profile,
+                              replace=again):
+            report.added += not stored
+            report.replaced += stored
             report.relations += len(outcome.relations)
         else:
             report.skipped += 1
@@ -139,18 +146,20 @@ def write_outcome(store: Store, report: IngestReport, document: Document, outcom
 
 def ingest(paths: Iterable[str], store: Store, *, metadata: dict | None = None, max_bytes: int = 20_000_000,
            on_total: Callable[[int], None] | None = None, on_progress: Progress | None = None,
-           extractor: Extractor | None = None, options: ExtractOptions = DEFAULT_OPTIONS) -> IngestReport:
+           extractor: Extractor | None = None, options: ExtractOptions = DEFAULT_OPTIONS,
+           again: bool = False) -> IngestReport:
     """Read, extract and store; each document in its own transaction, failures reported per file.
     `extractor` (default: `extract_each` with `options`) must yield the documents in the order given:
     cross-document actor resolution depends on the order documents are written, and every engine
-    must build the same graph."""
+    must build the same graph. With `again`, documents already stored are extracted again and their
+    relations replaced (after a model upgrade); analysts' judgements on them are applied again."""
     report = IngestReport()
     extractor = extractor or (lambda documents: extract_each(documents, options=options))
-    fresh = fresh_documents(paths, store, report, metadata, max_bytes)
+    fresh = fresh_documents(paths, store, report, metadata, max_bytes, again)
     if on_total:
         on_total(len(fresh))
     for document, outcome in extractor(fresh):
-        write_outcome(store, report, document, outcome)
+        write_outcome(store, report, document, outcome, again)
         if on_progress:
             on_progress(document.name)
     return report

@@ -9,7 +9,7 @@ from collections.abc import Callable, Iterable
 from .extract.lexicon import ontology
 from .extract.timex import earliest_day, latest_day
 from .graph.fuse import DAY, MODALITY_WEIGHT, Claim, as_of, claims_of, validity
-from .models import Actor, Relation, relation_json
+from .models import Actor, Judgement, Relation, relation_json
 
 GRADE = re.compile(r"(?P<letter>[A-F])?(?P<number>[1-6])?")
 MAX_GRAPH_EDGES = 400
@@ -69,7 +69,23 @@ def relation_item(relation: Relation, grade: str | None = None) -> dict:
     valid_from, valid_to = validity(relation)
     return {**relation_json(relation), "doc_id": relation.doc_id, "source": relation.source,
             "published": relation.published, "url": relation.url, "grade": grade,
-            "valid_from": valid_from, "valid_to": valid_to}
+            "valid_from": valid_from, "valid_to": valid_to, "relation_id": relation.row_id,
+            "judgement": relation.judgement}
+
+
+def judgement_json(judgement: Judgement, names: dict[str, str]) -> dict:
+    """A judgement with the names of the actors it speaks of (`names`: actor id -> name)."""
+    item = {k: getattr(judgement, k) for k in judgement.__dataclass_fields__}
+    for key in ("subject_id", "object_id", "new_subject_id", "new_object_id", "new_object2_id"):
+        item[key.removesuffix("_id")] = names.get(item[key]) if item[key] else None
+    return item
+
+
+def review_order(relations: list[Relation]) -> list[Relation]:
+    """What an analyst should look at first: unjudged instances, least confident first (the model is
+    least sure of them, and a judgement there teaches it most), then by document and position."""
+    return sorted((r for r in relations if r.judgement is None),
+                  key=lambda r: (r.confidence, r.doc, r.evidence.start, r.row_id or 0))
 
 
 def graded(relations: list[Relation]) -> list[tuple[Relation, str]]:

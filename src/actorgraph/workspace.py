@@ -11,6 +11,7 @@ and the API print); `actors()` and `relations()` are pandas DataFrames when pand
 """
 from __future__ import annotations
 
+import getpass
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
@@ -20,12 +21,13 @@ from .export import FORMATS, neighbourhood_relations, select, to_bytes, to_graph
 from .extract.rhetoric import rhetoric
 from .extract.nlp import parse
 from .graph.fuse import as_of, claims_of, confirmed_by_others, timeline as fused_timeline
+from .graph.judgements import HIDDEN, UnknownRelation
 from .graph.store import Store
 from .models import Actor, Document, relation_json
 from .pipeline import DEFAULT_OPTIONS, ExtractOptions, IngestReport, extract_all, ingest as run_ingest, profile_of, \
     read_all
-from .views import (Invalid, NotFound, actor_json, checked_date, graded, grade_test, kept, modalities, network,
-                    predicates, relation_item)
+from .views import (Invalid, NotFound, actor_json, checked_date, graded, grade_test, judgement_json, kept, modalities,
+                    network, predicates, relation_item, review_order)
 
 WINDOWS = ("day", "week", "month", "all")
 
@@ -64,6 +66,32 @@ def profile(path: str | Path, options: ExtractOptions = DEFAULT_OPTIONS) -> dict
     return profile_of(documents[0], next(parse([documents[0].text])), None, options)
 
 
+class _found:
+    """Turns the store's unknown relation or judgement into NotFound."""
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, kind, exc, _tb):
+        if isinstance(exc, UnknownRelation):
+            raise NotFound(str(exc)) from exc
+        return False
+
+
+def _ends(relation) -> set[str]:
+    return {m.actor.id for m in (relation.subject, relation.object, relation.object2) if m}
+
+
+def _span(span: str | tuple[int, int]) -> tuple[int, int]:
+    try:
+        start, end = (int(x) for x in (span.split(":") if isinstance(span, str) else span))
+    except (ValueError, TypeError):
+        raise Invalid(f"span must be START:END (character offsets), not {span!r}") from None
+    if not 0 <= start < end:
+        raise Invalid(f"span must be START:END with 0 <= START < END, not {span!r}")
+    return start, end
+
+
 def _frame(rows: list[dict], frame: bool):
     """A DataFrame when asked for and pandas is installed, else the rows."""
     if not frame:
@@ -100,10 +128,11 @@ class Workspace:
                published: str | None = None, metadata: dict | None = None, max_bytes: int = 20_000_000,
                options: ExtractOptions = DEFAULT_OPTIONS, engine: str = "local", workers: int | None = None,
                address: str | None = None, on_total: Callable[[int], None] | None = None,
-               on_progress: Callable[[str], None] | None = None) -> IngestReport:
+               on_progress: Callable[[str], None] | None = None, again: bool = False) -> IngestReport:
         """Read, extract and store files and folders (each document in its own transaction); per-file
         errors are in the report. `source`, `published` and `metadata` (title, author, url,
-        language) fill what a file does not say. `engine="ray"` runs extraction on Ray workers."""
+        language) fill what a file does not say. `engine="ray"` runs extraction on Ray workers.
+        `again` extracts stored documents anew (a new model) and applies the judgements on them again."""
         paths = [str(paths)] if isinstance(paths, (str, Path)) else [str(p) for p in paths]
         given = {k: v for k, v in (metadata or {}).items() if v}
         given.update({k: v for k, v in {"source": source, "published": published}.items() if v})
@@ -112,10 +141,12 @@ class Workspace:
         if engine == "ray":
             from .parallel import ingest_ray
 
+            if again:
+                raise Invalid("again=True runs on the local engine only")
             return ingest_ray(paths, self.store, workers=workers or 2, address=address, **common)
         if engine != "local":
             raise Invalid(f"engine must be local or ray, not {engine!r}")
-        return run_ingest(paths, self.store, **common)
+        return run_ingest(paths, self.store, again=again, **common)
 
     def merge(self, keep: str, other: str):
         """Correct the graph: `other` is the same actor as `keep` (survives re-ingest)."""
@@ -124,6 +155,70 @@ class Workspace:
     def split(self, actor_id: str):
         """Undo a merge and keep the two actors apart from then on."""
         return self.store.split(actor_id)
+
+    # -- an analyst's judgements -----------------------------------------------------------------
+    def judge(self, relation_id: int, verdict: str, *, subject: str | None = None, predicate: str | None = None,
+              object: str | None = None, modality: str | None = None, note: str | None = None,  # noqa: A002
+              author: str | None = None) -> dict:
+        """Confirm, reject or relabel one relation instance (its `relation_id`). It is kept across
+        re-ingests and new models; rejected instances leave every answer, path, grade and export."""
+        if verdict not in {"confirm", "reject", "relabel"}:
+            raise Invalid(f"verdict must be confirm, reject or relabel, not {verdict!r}")
+        if verdict == "relabel" and not any((subject, predicate, object, modality)):
+            raise Invalid("relabel needs a new predicate, subject, object or modality")
+        if verdict != "relabel" and any((subject, predicate, object, modality)):
+            raise Invalid(f"{verdict} takes no new predicate, subject, object or modality (use relabel)")
+        predicates([predicate] if predicate else None), modalities([modality] if modality else None)
+        with _found():
+            made = self.store.judge(int(relation_id), verdict, subject_id=subject and self.actor(subject).id,
+                                    predicate=predicate, object_id=object and self.actor(object).id,
+                                    modality=modality, note=note, author=author or getpass.getuser())
+        return self._judgement_json(made)
+
+    def add_relation(self, document: str, span: str | tuple[int, int], subject: str, predicate: str,
+                     object: str, *, object2: str | None = None, modality: str = "asserted",  # noqa: A002
+                     note: str | None = None, author: str | None = None) -> dict:
+        """A relation the extractor missed, stated by the characters `span` ("START:END") of a stored document."""
+        start, end = _span(span)
+        predicates([predicate]), modalities([modality])
+        if (predicate == "mediates") != (object2 is not None):
+            raise Invalid("object2 is needed for mediates, and only for it")
+        with _found():
+            made = self.store.add_relation(self.document(document).id, start, end, self.actor(subject).id, predicate,
+                                           self.actor(object).id, object2_id=object2 and self.actor(object2).id,
+                                           modality=modality, note=note, author=author or getpass.getuser())
+        return self._judgement_json(made)
+
+    def unjudge(self, judgement_id: int) -> dict:
+        """Take a judgement back."""
+        with _found():
+            return self._judgement_json(self.store.unjudge(int(judgement_id)))
+
+    def judgements(self, document: str | None = None) -> list[dict]:
+        """Every judgement (or one document's), oldest first, with the names of its actors."""
+        found = self.store.judgements(self.document(document).id if document else None)
+        ids = {i for j in found for i in (j.subject_id, j.object_id, j.new_subject_id, j.new_object_id,
+                                          j.new_object2_id) if i}
+        return [self._judgement_json(j, ids) for j in found]
+
+    def _judgement_json(self, judgement, ids=None) -> dict:
+        ids = ids or {judgement.subject_id, judgement.object_id, judgement.new_subject_id, judgement.new_object_id,
+                      judgement.new_object2_id} - {None}
+        names = {}
+        for actor_id in ids:
+            actor = self.store.actor(actor_id)
+            names[actor_id] = actor.name if actor else actor_id
+        return judgement_json(judgement, names)
+
+    def review(self, limit: int | None = 50, question: str | None = None, other: str | None = None) -> list[dict]:
+        """Relations no analyst has judged yet, least confident first: all of them, or those behind
+        the answer to `question` ("review what this answer rests on")."""
+        if question:
+            _, a, b = answering.question_actors(self.store, question, other=other)
+            found = self.store.relations(ids=answering.relevant(self.store, a.id, b.id))
+        else:
+            found = self.store.relations()
+        return [relation_item(r) for r in review_order(found)[:limit]]
 
     # -- actors and documents -------------------------------------------------------------------
     def stats(self) -> dict:
@@ -168,8 +263,9 @@ class Workspace:
                 "author": found.author, "published": found.published, "url": found.url, "text": found.text,
                 "relations": [{"id": i, "subject": r.subject.actor.name, "predicate": r.predicate,
                                "object": r.object.actor.name, "modality": r.modality, "start": r.evidence.start,
-                               "end": r.evidence.end, "rhetoric": r.rhetoric}
-                              for i, r in enumerate(self.store.relations(document_id=found.id))],
+                               "end": r.evidence.end, "rhetoric": r.rhetoric, "relation_id": r.row_id,
+                               "judgement": r.judgement, "confidence": round(r.confidence, 3)}
+                              for i, r in enumerate(self.store.relations(document_id=found.id, hidden=True))],
                 "rhetoric": [{"technique": s.technique, "label": techniques[s.technique].label, "start": s.start,
                               "end": s.end, "text": s.text, "confidence": s.confidence}
                              for s in self.store.rhetoric_spans(found.id)]}
@@ -220,9 +316,15 @@ class Workspace:
         predicates([predicate])
         day = checked_date(as_of_day, "as_of")
         a, b = self.actor(subject), self.actor(obj)
-        for found in claims_of(as_of(self.store.relations([a.id]), day)):
+        around = self.store.relations([a.id], hidden=True)
+        rejected = [relation_item(r) for r in around if r.judgement in HIDDEN and {a.id, b.id} <= _ends(r)
+                    and (r.predicate == predicate or r.judgement == "replaced")]
+        for found in claims_of(as_of([r for r in around if r.judgement not in HIDDEN], day)):
             if found.predicate == predicate and found.subject.id in {a.id, b.id} and {a.id, b.id} <= set(found.ends):
-                return answering.claim_json(found, limit=None)
+                return {**answering.claim_json(found, limit=None), "rejected": rejected}
+        if rejected:
+            return {"subject": a.name, "predicate": predicate, "object": b.name, "subject_id": a.id, "object_id": b.id,
+                    "evidence": [], "evidence_total": 0, "rejected": rejected}
         raise NotFound(f"no claim {a.name} {predicate} {b.name} in the database")
 
     # -- questions and critical reading ---------------------------------------------------------

@@ -201,3 +201,19 @@ def test_export_writes_standard_output_for_pipes(ingested, corpus, tmp_path):
     assert len(validated.stdout.splitlines()) == len(entities)
     csv = cli("export", "--db", str(db), "--format", "csv", cwd=corpus)
     assert csv.returncode == 2 and "--output DIR" in csv.stderr
+
+
+def test_ingest_again_extracts_anew_and_keeps_judgements(tmp_path):
+    (tmp_path / "a.txt").write_text("Rwanda supplied the Kivu Liberation Front with weapons, UN experts said.\n")
+    db = str(tmp_path / "g.sqlite")
+    assert cli("ingest", str(tmp_path / "a.txt"), "--db", db, cwd=tmp_path).returncode == 0
+    queue = json.loads(cli("review", "--format", "json", "--db", db, cwd=tmp_path).stdout)
+    judged = cli("judge", str(queue[0]["relation_id"]), "reject", "--author", "ana", "--db", db, cwd=tmp_path)
+    assert judged.returncode == 0 and judged.stdout.startswith("judgement 1: reject Rwanda supports")
+    again = cli("ingest", str(tmp_path / "a.txt"), "--again", "--db", db, cwd=tmp_path)
+    assert again.returncode == 0 and "0 added, 0 already stored, 1 extracted again" in again.stdout, again.stderr
+    listed = json.loads(cli("judgements", "list", "--format", "json", "--db", db, cwd=tmp_path).stdout)
+    assert [(j["verdict"], j["author"]) for j in listed] == [("reject", "ana")]
+    assert json.loads(cli("review", "--format", "json", "--db", db, cwd=tmp_path).stdout) == []
+    wrong = cli("judge", "abc", "reject", "--db", db, cwd=tmp_path)
+    assert wrong.returncode == 2 and "relation id" in wrong.stderr

@@ -42,3 +42,13 @@ def test_rule_records_are_shrunk_towards_the_average_frame(nlp):
     record = rule_precision([annotated(nlp, gold=no_mediation)] * 3)
     assert record["verb-frame:supports:arm"] > record["*"] > record["verb-frame:mediates:mediate"] > 0
     assert record["*"] == 0.333  # for frames never seen: the average frame (3 right of 9 hits)
+
+
+def test_a_partial_annotation_trains_only_on_the_pairs_it_judged(nlp):
+    partial = {**GOLD, "complete": False, "judged": [["Turkey", "SNA"]], "relations": GOLD["relations"][:1]}
+    example = annotated(nlp, gold=partial)
+    named = {(p.subject.mention.actor.name, p.object.mention.actor.name): t
+             for p, t in zip(example.pairs, example.targets)}
+    assert named[("Turkey", "Syrian National Army")] == {"supports"}
+    assert all(t is None for (s, o), t in named.items() if "Turkey" not in (s, o)), \
+        "pairs nobody judged are neither positive nor negative"

@@ -24,6 +24,7 @@ from ..extract.rhetoric import rhetoric
 from ..graph.sources import registry
 from ..models import Actor, Relation
 from ..names import normalize
+from ..graph.judgements import ANALYST_BACKED
 from .paths import MAX_PATHS, NOT_CLAIMED_MODALITIES, find_paths, relevant
 from .wording import clause, phrases, sentence_case, summarise
 
@@ -114,7 +115,9 @@ def evidence_json(relation: Relation, claim_grade: str | None = None) -> dict:
             "reliability": registry().reliability(relation.source, relation.url), "grade": claim_grade,
             "rhetoric": relation.rhetoric,
             "time": None if time is None else {"start": time.start, "end": time.end, "text": time.text},
-            "valid_from": valid_from, "valid_to": valid_to}
+            "valid_from": valid_from, "valid_to": valid_to, "relation_id": relation.row_id,
+            "judgement": relation.judgement, "extractor": relation.extractor,
+            "confidence": round(relation.confidence, 3)}
 
 
 def claim_json(claim: Claim, limit: int | None = MAX_EVIDENCE) -> dict:
@@ -127,6 +130,7 @@ def claim_json(claim: Claim, limit: int | None = MAX_EVIDENCE) -> dict:
             "corroboration": claim.corroboration, "credibility": claim.credibility, "grade": claim.grade,
             "contradicted": claim.contradicted, "rhetoric": claim.rhetoric, "clause": clause(claim),
             "evidence_total": len(claim.instances),
+            "confirmed_by_analyst": sum(r.judgement in ANALYST_BACKED for r in claim.instances),
             "evidence": [evidence_json(r, claim.grade) for r in _firmest(claim.instances)[:limit]]}
 
 
@@ -277,7 +281,8 @@ def _claim_lines(claim: dict, indent: str) -> list[str]:
     sources = "1 source" if claim["sources"] == 1 else f"{claim['sources']} sources"
     lines = [f"{indent}{claim['clause']}  [{claim['modality']}, {sources}, grade {claim['grade']}]"]
     for item in claim["evidence"][:3]:
-        lines.append(f"{indent}  \"{_quote(item['text'])}\" ({item['doc']}, {item['modality']})")
+        judged = f", {item['judgement']} by analyst" if item.get("judgement") in ANALYST_BACKED else ""
+        lines.append(f"{indent}  \"{_quote(item['text'])}\" ({item['doc']}, {item['modality']}{judged})")
     return lines
 
 
@@ -322,11 +327,8 @@ def _unknown(store, name: str) -> UnknownActor:
     return UnknownActor(f"no actor called {name!r} in the database{hint}")
 
 
-def ask(store, question: str, day: str | None = None, other: str | None = None) -> dict:
-    """Answer a relationship question from a store ("What is the relationship between A and B?",
-    "How are A and B connected?", "Is A linked to B?", "A and B"), or about two names (`question`
-    and `other`). Paths are ranked on light rows (`_relevant`), and evidence is loaded only for
-    the direct relations and the strongest paths."""
+def question_actors(store, question: str, day: str | None = None, other: str | None = None):
+    """The question as asked (a full question when given two names) and the two actors it names."""
     pair = (question, other) if other is not None else parse_question(question)
     if pair is None:
         raise ValueError('ask understands "What is the relationship between A and B?", "How are A and B '
@@ -342,5 +344,14 @@ def ask(store, question: str, day: str | None = None, other: str | None = None) 
     a, b = actors
     if a.id == b.id:
         raise ValueError(f"{pair[0]!r} and {pair[1]!r} are the same actor ({a.name})")
+    return question, a, b
+
+
+def ask(store, question: str, day: str | None = None, other: str | None = None) -> dict:
+    """Answer a relationship question from a store ("What is the relationship between A and B?",
+    "How are A and B connected?", "Is A linked to B?", "A and B"), or about two names (`question`
+    and `other`). Paths are ranked on light rows (`_relevant`), and evidence is loaded only for
+    the direct relations and the strongest paths."""
+    question, a, b = question_actors(store, question, day, other)
     return answer(question, a, b, store.relations(ids=relevant(store, a.id, b.id)), day,
                   lambda ids: (store.document_metadata(ids), store.profiles(ids), store.spans_of(ids)))

@@ -35,11 +35,17 @@ def ingest(paths: list[Path] = typer.Argument(..., help="Files or folders (.txt 
            address: Annotated[Optional[str], typer.Option(
                "--address", help="With --engine ray: an existing cluster (auto or ray://HOST:PORT) "
                                  "instead of a local one started for this command.")] = None,
-           min_confidence: MinConfidence = None, rules_only: RulesOnly = False, model: ModelFile = None) -> None:
+           min_confidence: MinConfidence = None, rules_only: RulesOnly = False, model: ModelFile = None,
+           again: Annotated[bool, typer.Option(
+               "--again", help="Extract documents already stored again (after a model upgrade), replacing "
+                               "their relations; analysts' judgements on them are applied again.")] = False) -> None:
     """Read documents, extract actors and relations, and store them (one transaction per document)."""
     options = extract_options(min_confidence, rules_only, model)
     if engine not in {"local", "ray"}:
         fail(f"--engine must be local or ray, not {engine!r}")
+        raise typer.Exit(2)
+    if again and engine != "local":
+        fail("--again runs on the local engine only")
         raise typer.Exit(2)
     if engine == "local" and (workers is not None or address is not None):
         fail("--workers and --address need --engine ray")
@@ -55,7 +61,7 @@ def ingest(paths: list[Path] = typer.Argument(..., help="Files or folders (.txt 
         task = progress.add_task("reading", total=None)
         try:
             report = ws.ingest(paths, metadata=metadata, max_bytes=max_bytes, options=options, engine=engine,
-                               workers=workers, address=address,
+                               workers=workers, address=address, again=again,
                                on_total=lambda n: progress.update(task, total=n, description=""),
                                on_progress=lambda name: progress.update(task, advance=1, description=name))
         except RuntimeError as exc:  # RayEngineError: no Ray installed, no cluster at --address, or Ray failed
@@ -64,7 +70,8 @@ def ingest(paths: list[Path] = typer.Argument(..., help="Files or folders (.txt 
             raise typer.Exit(1) from exc
     for line in report.errors:
         fail(line)
-    out.print(f"{report.added} added, {report.skipped} already stored, {len(report.errors)} failed; "
+    again_note = f", {report.replaced} extracted again" if again else ""
+    out.print(f"{report.added} added, {report.skipped} already stored{again_note}, {len(report.errors)} failed; "
               f"{report.relations} relations")
     if not report.ok:
         raise typer.Exit(1)

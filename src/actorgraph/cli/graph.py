@@ -51,10 +51,10 @@ def show(actor: str = typer.Argument(..., help="A name or alias."), db: Db = Non
     out.print(f"[bold]{escape(found.name)}[/bold] ({found.type}, id {found.id})")
     if found.aliases:
         out.print("aliases: " + ", ".join(found.aliases[:20]), highlight=False, markup=False)
-    table = Table("subject", "predicate", "object", "modality", "doc", "evidence")
+    table = Table("id", "subject", "predicate", "object", "modality", "judgement", "doc", "evidence")
     for r in relations:
-        row(table, r["subject"]["name"], r["predicate"], r["object"]["name"], r["modality"], r["doc"],
-            r["evidence"]["text"][:100])
+        row(table, r["relation_id"], r["subject"]["name"], r["predicate"], r["object"]["name"], r["modality"],
+            r["judgement"] or "", r["doc"], r["evidence"]["text"][:100])
     out.print(table)
 
 
@@ -128,7 +128,11 @@ def serve(db: Db = None,
           host: str = typer.Option("127.0.0.1", help="Address to listen on (elsewhere than loopback, writes need --token)."),
           port: int = typer.Option(8000, help="Port to listen on."),
           token: Optional[str] = typer.Option(None, envvar="ACTORGRAPH_TOKEN",
-                                              help="Token that uploads and corrections must send (Bearer)."),
+                                              help="Token that uploads and corrections must send (Bearer); "
+                                                   "NAME:SECRET names who the judgements made on the page are by."),
+          user: Optional[str] = typer.Option(None, envvar="ACTORGRAPH_USER",
+                                             help="Who the judgements made on the page are by (default: the "
+                                                  "token's NAME, else the account running the server)."),
           max_upload_mb: float = typer.Option(20.0, help="Largest upload accepted, in MB."),
           create: bool = typer.Option(False, "--create", help="Start on an empty database when none exists "
                                                               "(to fill it with uploads).")) -> None:
@@ -138,7 +142,7 @@ def serve(db: Db = None,
     from ..serve.app import create_app
 
     application = create_app(db, host=host, token=token, max_upload_bytes=int(max_upload_mb * 1_000_000),
-                             create=create)
+                             create=create, user=user)
     if application.state.cytoscape is None:
         fail("Cytoscape.js is not installed, so the page cannot draw graphs: run `npm ci` in the repository")
     if not application.state.writes:

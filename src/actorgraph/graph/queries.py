@@ -12,10 +12,14 @@ from sqlalchemy.orm import Session, aliased
 from ..extract.rhetoric import RhetoricSpan
 from ..models import Actor, Document, Evidence, Mention, Relation, TimeSpan
 from ..names import normalize
+from .judgements import HIDDEN
 from .resolve import Link, canonical_map
 from .schema import (ActorLinkRow, ActorRow, AliasRow, DocumentProfileRow, DocumentRow, MentionRow, RelationRow,
                      RhetoricSpanRow)
 from .sources import independent_key
+
+
+VISIBLE = or_(RelationRow.judgement.is_(None), RelationRow.judgement.not_in(HIDDEN))
 
 
 def _chunks(items: list, size: int = 900) -> list[list]:
@@ -74,6 +78,8 @@ class StoreReads:
         for counter, column in ((relations, RelationRow.subject_id), (relations, RelationRow.object_id),
                                 (relations, RelationRow.object2_id), (mentions, MentionRow.actor_id)):
             query = select(column, func.count()).where(column.is_not(None)).group_by(column)
+            if column is not MentionRow.actor_id:
+                query = query.where(VISIBLE)
             if members is not None:
                 query = query.where(column.in_(members))
             for actor_id, count in session.execute(query).all():
@@ -112,9 +118,10 @@ class StoreReads:
         return sorted(result, key=lambda a: (-a["relations"], -a["mentions"], a["name"], a["id"]))
 
     def relations(self, actor_ids: list[str] | None = None, ids: list[int] | None = None,
-                  document_id: str | None = None) -> list[Relation]:
+                  document_id: str | None = None, *, hidden: bool = False) -> list[Relation]:
         """Stored relations rebuilt as `Relation` values, in document then evidence order: all,
-        those touching `actor_ids`, those with the given relation `ids`, or one document's."""
+        those touching `actor_ids`, those with the given relation `ids`, or one document's. Those an
+        analyst rejected (or relabelled into another) are left out unless `hidden`."""
         root = aliased(DocumentRow)
         query = (select(*RelationRow.__table__.columns, DocumentRow.name.label("doc_name"),
                         DocumentRow.source.label("doc_source"), DocumentRow.published.label("doc_published"),
@@ -123,6 +130,8 @@ class StoreReads:
                  .join(DocumentRow, DocumentRow.id == RelationRow.document_id)
                  .outerjoin(root, root.id == DocumentRow.root_id)
                  .order_by(DocumentRow.name, DocumentRow.id, RelationRow.evidence_start, RelationRow.id))
+        if not hidden:
+            query = query.where(VISIBLE)
         with Session(self.engine) as session:
             if actor_ids is not None:
                 members = sorted(self._members(session, actor_ids))
@@ -152,14 +161,14 @@ class StoreReads:
             rows = []
             if others is None:
                 for chunk in _chunks(ids):
-                    rows += session.execute(select(*columns).where(or_(
+                    rows += session.execute(select(*columns).where(VISIBLE, or_(
                         RelationRow.subject_id.in_(chunk), RelationRow.object_id.in_(chunk),
                         RelationRow.object2_id.in_(chunk)))).all()
             else:
                 other_ids = sorted(self._members(session, others))
                 for one in _chunks(ids):
                     for two in _chunks(other_ids):
-                        rows += session.execute(select(*columns).where(or_(
+                        rows += session.execute(select(*columns).where(VISIBLE, or_(
                             RelationRow.subject_id.in_(one) & RelationRow.object_id.in_(two),
                             RelationRow.subject_id.in_(two) & RelationRow.object_id.in_(one)))).all()
         unique = {row[0]: row for row in rows}
@@ -189,7 +198,7 @@ class StoreReads:
             modality=row.modality, evidence=Evidence(row.evidence_text, row.evidence_start, row.evidence_end),
             object2=mention("object2"), kind=row.kind, attributed_to=row.attributed_to,
             time=None if time == TimeSpan() else time, extractor=row.extractor, confidence=row.confidence,
-            rhetoric=row.rhetoric,
+            rhetoric=row.rhetoric, row_id=row.id, judgement=row.judgement,
             doc_id=row.document_id, source=row.doc_source, published=row.doc_published, url=row.doc_url,
             independent=independent_key(row.doc_source, row.document_id, row.root_id or row.document_id,
                                         row.root_source))
@@ -261,7 +270,7 @@ class StoreReads:
     def documents(self) -> list[dict]:
         query = (select(DocumentRow.id, DocumentRow.name, DocumentRow.title, DocumentRow.source,
                         DocumentRow.published, func.count(RelationRow.id))
-                 .outerjoin(RelationRow, RelationRow.document_id == DocumentRow.id)
+                 .outerjoin(RelationRow, (RelationRow.document_id == DocumentRow.id) & VISIBLE)
                  .group_by(DocumentRow.id)
                  .order_by(DocumentRow.name, DocumentRow.id))
         with Session(self.engine) as session:
@@ -282,7 +291,8 @@ class StoreReads:
             result = {key: session.scalar(select(func.count()).select_from(model)) for key, model in (
                 ("documents", DocumentRow), ("actors", ActorRow), ("mentions", MentionRow),
                 ("relations", RelationRow))}
+            result["relations"] = session.scalar(select(func.count()).select_from(RelationRow).where(VISIBLE))
             result["actors"] -= len(self._canonical_ids(session))
             result["predicates"] = dict(session.execute(
-                select(RelationRow.predicate, func.count()).group_by(RelationRow.predicate)).all())
+                select(RelationRow.predicate, func.count()).where(VISIBLE).group_by(RelationRow.predicate)).all())
         return result

@@ -93,6 +93,8 @@ class RelationRow(Base):
     object2_start: Mapped[int | None] = mapped_column(Integer)
     object2_end: Mapped[int | None] = mapped_column(Integer)
     object2_via: Mapped[str | None] = mapped_column(String)
+    judgement: Mapped[str | None] = mapped_column(String)
+    judgement_id: Mapped[int | None] = mapped_column(Integer, index=True)
 
 
 Index("ix_relations_document_evidence", RelationRow.document_id, RelationRow.evidence_start)
@@ -143,3 +145,28 @@ class DocumentProfileRow(Base):
     __tablename__ = "document_profiles"
     document_id: Mapped[str] = mapped_column(ForeignKey("documents.id"), primary_key=True)
     profile: Mapped[str] = mapped_column(Text)
+
+
+class JudgementRow(Base):
+    """An analyst's verdict on one relation instance (confirm, reject, relabel) or a relation the
+    extractor missed (add). It is keyed by document, evidence span, actor pair and predicate, not by
+    the relation's row id, so it applies again when the document is extracted anew (a re-ingest, a
+    new model); `new_*` hold the relabelled or added relation."""
+
+    __tablename__ = "judgements"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    document_id: Mapped[str] = mapped_column(ForeignKey("documents.id"), index=True)
+    verdict: Mapped[str] = mapped_column(String)
+    subject_id: Mapped[str | None] = mapped_column(String)
+    predicate: Mapped[str | None] = mapped_column(String)
+    object_id: Mapped[str | None] = mapped_column(String)
+    evidence_start: Mapped[int] = mapped_column(Integer)
+    evidence_end: Mapped[int] = mapped_column(Integer)
+    new_subject_id: Mapped[str | None] = mapped_column(String)
+    new_predicate: Mapped[str | None] = mapped_column(String)
+    new_object_id: Mapped[str | None] = mapped_column(String)
+    new_object2_id: Mapped[str | None] = mapped_column(String)
+    new_modality: Mapped[str | None] = mapped_column(String)
+    note: Mapped[str | None] = mapped_column(Text)
+    author: Mapped[str] = mapped_column(String)
+    created_at: Mapped[str] = mapped_column(String)

@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session
 
 from ..models import Actor, Document, Mention, Relation, TimeSpan
 from ..names import normalize
+from .judgements import StoreJudgements, apply_document_judgements
 from .migrations import SchemaMismatch, upgrade
 from .queries import StoreReads
 from .resolve import ActorIndex, Link, link_for, links_for_new_alias
@@ -92,7 +93,7 @@ def _lost_race(exc: DBAPIError) -> bool:
         words in str(exc.orig) for words in ("UNIQUE constraint failed", "database is locked"))
 
 
-class Store(StoreReads):
+class Store(StoreReads, StoreJudgements):
     """One database. Caches which actors and aliases exist so ingest inserts only what is new."""
 
     def __init__(self, engine) -> None:
@@ -162,21 +163,22 @@ class Store(StoreReads):
             return session.get(DocumentRow, doc_id) is not None
 
     def add_document(self, document: Document, mentions: list[Mention], relations: list[Relation],
-                     spans: list = (), profile: dict | None = None) -> bool:
+                     spans: list = (), profile: dict | None = None, *, replace: bool = False) -> bool:
         """Store one document with everything found in it (and its profile, for the caveats of
         answers), all or nothing; False if already stored (also when another worker stored it while
-        this one was writing)."""
+        this one was writing). With `replace`, a stored document's extraction is replaced by this one
+        (a new model's), and the analysts' judgements on it are applied again."""
         try:
-            return self._try_add(document, mentions, relations, spans, profile)
+            return self._try_add(document, mentions, relations, spans, profile, replace)
         except DBAPIError as exc:
             if not _lost_race(exc):
                 raise
-        return self._try_add(document, mentions, relations, spans, profile)
+        return self._try_add(document, mentions, relations, spans, profile, replace)
 
     def _try_add(self, document: Document, mentions: list[Mention], relations: list[Relation], spans,
-                 profile: dict | None) -> bool:
+                 profile: dict | None, replace: bool) -> bool:
         try:
-            return self._add(document, mentions, relations, spans, profile)
+            return self._add(document, mentions, relations, spans, profile, replace)
         except Exception as exc:
             self._forget()
             if isinstance(exc, IntegrityError) and self.has_document(document.id):
@@ -184,15 +186,21 @@ class Store(StoreReads):
             raise
 
     def _add(self, document: Document, mentions: list[Mention], relations: list[Relation], spans,
-             profile: dict | None) -> bool:
+             profile: dict | None, replace: bool) -> bool:
         """One try of `add_document`, in one transaction; the caches are updated only after commit."""
         with Session(self.engine) as session, session.begin():
-            if session.get(DocumentRow, document.id) is not None:
+            stored = session.get(DocumentRow, document.id)
+            if stored is not None and not replace:
                 return False
-            sig = signature(document.text)
-            root = self._duplicates(session).match(sig) or document.id
+            if stored is not None:
+                for table in (MentionRow, RelationRow, RhetoricSpanRow, DocumentProfileRow):
+                    session.execute(delete(table).where(table.document_id == document.id))
+                sig, root = json.loads(stored.signature or "[]"), stored.root_id
+            else:
+                sig = signature(document.text)
+                root = self._duplicates(session).match(sig) or document.id
             actors = _actors_of(mentions, relations)
-            new = self._write(session, document, mentions, relations, actors, root, sig)
+            new = self._write(session, document, mentions, relations, actors, root, sig, stored is None)
             if spans:
                 session.execute(insert(RhetoricSpanRow.__table__), [
                     {"document_id": document.id, "technique": x.technique, "start_char": x.start,
@@ -202,14 +210,16 @@ class Store(StoreReads):
                 session.execute(insert(DocumentProfileRow.__table__).values(
                     document_id=document.id, profile=json.dumps(profile, ensure_ascii=False, sort_keys=True)))
             self._resolve(session, actors)
+            if stored is not None:
+                apply_document_judgements(session, document.id, document.text)
         for actor_id, norms in new.items():
             self._known.setdefault(actor_id, set()).update(norms)
-        if self._copies is not None:
+        if self._copies is not None and stored is None:
             self._copies.add(document.id, sig)
         return True
 
     def _write(self, session: Session, document: Document, mentions: list[Mention], relations: list[Relation],
-               actors: dict[str, Actor], root: str, sig: list[int]) -> dict[str, set[str]]:
+               actors: dict[str, Actor], root: str, sig: list[int], fresh: bool = True) -> dict[str, set[str]]:
         """Insert the rows in bulk; returns the actors and aliases added, for the cache after commit.
         Shared rows go in sorted by actor: PostgreSQL locks each row it inserts until commit, and two
         documents inserting the same actors in opposite orders would deadlock. (An actor's aliases
@@ -226,11 +236,12 @@ class Store(StoreReads):
                 if norm and norm not in seen and norm not in added:
                     added.add(norm)
                     aliases.append({"actor_id": actor.id, "alias": alias, "alias_norm": norm})
-        session.execute(insert(DocumentRow.__table__).values(
-            id=document.id, name=document.name, title=document.title, url=document.url, source=document.source,
-            author=document.author, published=document.published, language=document.language,
-            path=document.path, text=document.text, added_at=datetime.now(timezone.utc).isoformat(),
-            root_id=root, signature=json.dumps(sig)))
+        if fresh:
+            session.execute(insert(DocumentRow.__table__).values(
+                id=document.id, name=document.name, title=document.title, url=document.url, source=document.source,
+                author=document.author, published=document.published, language=document.language,
+                path=document.path, text=document.text, added_at=datetime.now(timezone.utc).isoformat(),
+                root_id=root, signature=json.dumps(sig)))
         if new_actors:
             session.execute(self._insert_new(ActorRow.__table__), new_actors)
         if aliases:

@@ -28,7 +28,7 @@ from ..extract.model import MODEL, RULE, ModalityModel, RelationModel, rule_key
 from ..extract.nlp import parse
 from ..extract.timex import dateline
 from ..models import Document, relation_json
-from .evaluate import GOLD_SUFFIX, alias_table, gold_files, load_gold, resolve, score, text_beside
+from .evaluate import GOLD_SUFFIX, alias_table, gold_files, judged_pairs, load_gold, resolve, score, text_beside
 
 SEED = 13
 MIN_FEATURE_COUNT = 2
@@ -65,9 +65,11 @@ def _evidence_sentences(text: str, evidence: str) -> list[tuple[int, int]]:
     return spans
 
 
-def gold_targets(gold: dict, text: str, found: list[Pair], aliases: dict) -> list[frozenset[str]]:
+def gold_targets(gold: dict, text: str, found: list[Pair], aliases: dict) -> list[frozenset[str] | None]:
     """For each pair, the predicates of the gold relations from its subject to its object (either
-    way for symmetric ones; to either party for `mediates`) whose evidence lies in its sentence."""
+    way for symmetric ones; to either party for `mediates`) whose evidence lies in its sentence;
+    None for a pair a partial annotation never judged (it teaches nothing either way)."""
+    judged = judged_pairs(gold)
     table = alias_table(gold["entities"])
     symmetric = {n for n, p in ontology().predicates.items() if p.symmetric}
 
@@ -80,6 +82,9 @@ def gold_targets(gold: dict, text: str, found: list[Pair], aliases: dict) -> lis
     for pair in found:
         start, end = pair.sentence.start_char, pair.sentence.end_char
         subject, obj = entity(pair.subject), entity(pair.object)
+        if judged is not None and tuple(sorted([subject or "", obj or ""])) not in judged:
+            targets.append(None)
+            continue
         here = set()
         for g, spans in located:
             if subject == obj or not any(s < end and start < e for s, e in spans):
@@ -107,8 +112,9 @@ def read_annotated(dirs: list[Path], on_total: Callable[[int], None] | None = No
         mentions = token_mentions(parsed, document.published or dateline(document.text))
         found = pairs(parsed, mentions, candidates(parsed, mentions))
         targets = gold_targets(gold, document.text, found, _with_doc_aliases(mentions))
+        kept = [i for i, t in enumerate(targets) if t is not None]
         examples.append(Annotated(gold, str(gold.get("conflict") or gold["document"]), document, parsed,
-                                  found, targets))
+                                  [found[i] for i in kept], [targets[i] for i in kept]))
         if on_progress:
             on_progress(document.name)
     return examples

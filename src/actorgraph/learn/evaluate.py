@@ -122,14 +122,17 @@ def prf(tp: int, npred: int, ngold: int) -> tuple[float, float, float]:
 
 def score(golds: list[dict], predictions_by_doc: dict[str, list[dict]]) -> Score:
     """Micro-averaged figures over all gold documents; a document with no predictions scores 0.
-    Untyped pairs are the entities related at all, either direction (mediates gives two)."""
+    Untyped pairs are the entities related at all, either direction (mediates gives two). In a
+    partial annotation only predictions about its judged pairs count (`judged_pairs`)."""
     symmetric = frozenset(n for n, spec in ontology().predicates.items() if spec.symmetric)
     totals, by_predicate, by_modality, confusion, missed, spurious = Counter(), {}, {}, {}, [], []
     for gold in golds:
         document, table, gold_rel = gold["document"], alias_table(gold["entities"]), gold.get("relations") or []
-        preds = []
+        preds, judged = [], judged_pairs(gold)
         for r in predictions_by_doc.get(document, []):
             s, o, o2 = (resolve(r.get(role), table) for role in ("subject", "object", "object2"))
+            if judged is not None and not {tuple(sorted([s or "", x])) for x in (o, o2) if x} & judged:
+                continue
             preds.append((fact_key(s, r.get("predicate"), o, o2, symmetric), r.get("modality"),
                           (r.get("evidence") or {}).get("text", ""), s, o))
         gold_facts = {fact_key(g["s"], g["p"], g["o"], g.get("o2"), symmetric) for g in gold_rel}
@@ -210,7 +213,24 @@ def check_gold(file: Path, gold) -> dict:
                  f"{rel.get(field)!r}: not a name under 'entities'", where)
         need(text is None or rel["evidence"] in text, "evidence",
              f"{rel['evidence'][:80]!r}: not an exact substring of {text_file.name}", where)
+    need(gold.get("complete", True) in (True, False), "complete", "must be true or false")
+    judged = gold.get("judged")
+    need(judged is None or (gold.get("complete") is False and isinstance(judged, list)), "judged",
+         "is for a partial annotation (complete: false): a list of [entity, entity] pairs")
+    for i, pair in enumerate(judged or [], start=1):
+        need(isinstance(pair, list) and len(pair) == 2 and all(p in entities for p in pair), "judged",
+             f"[{i}] {pair!r}: not a pair of names under 'entities'")
     return gold
+
+
+def judged_pairs(gold: dict) -> set[tuple[str, str]] | None:
+    """The entity pairs a partial annotation (`complete: false`) speaks for, or None when it is
+    complete. Only predictions about these pairs are scored or trained on: the others were never
+    looked at, so they are neither right nor wrong."""
+    if gold.get("complete", True):
+        return None
+    return {tuple(sorted(pair)) for pair in gold.get("judged") or []} | {
+        tuple(sorted([g["s"], o])) for g in gold.get("relations") or [] for o in (g["o"], g.get("o2")) if o}
 
 
 def load_gold(path: str | Path) -> list[dict]:

@@ -8,6 +8,7 @@ Cross-site requests cannot write (the Origin must be the server itself), and a H
 than a loopback name is refused on a loopback server (DNS rebinding)."""
 from __future__ import annotations
 
+import getpass
 import hmac
 import ipaddress
 import json
@@ -34,6 +35,7 @@ from .. import __version__
 from ..read.files import SUPPORTED
 from ..workspace import Workspace, open as open_workspace
 from .api import answered, router
+from .judging import judgement_router
 
 LOOPBACK_NAMES = ["127.0.0.1", "localhost", "[::1]", "::1"]
 MAX_UPLOAD_BYTES = 20_000_000
@@ -146,8 +148,10 @@ def require_write(request: Request) -> None:
 
 
 def create_app(db: str | None = None, *, host: str = "127.0.0.1", token: str | None = None,
-               max_upload_bytes: int = MAX_UPLOAD_BYTES, create: bool = True) -> FastAPI:
-    """The app over one database; with `create=False` a SQLite file that does not exist is refused."""
+               max_upload_bytes: int = MAX_UPLOAD_BYTES, create: bool = True, user: str | None = None) -> FastAPI:
+    """The app over one database; with `create=False` a SQLite file that does not exist is refused.
+    `user` signs the judgements made on the page (default: the token's name when the token is
+    NAME:SECRET, else the account running the server)."""
     workspace = open_workspace(db, create=create)
 
     @asynccontextmanager
@@ -160,7 +164,8 @@ def create_app(db: str | None = None, *, host: str = "127.0.0.1", token: str | N
                   description="Evidence-graded knowledge graph of armed-conflict actors.")
     app.state.__dict__.update(workspace=workspace, version=__version__, token=token or None, host=host,
                               writes=bool(token) or is_loopback(host), max_upload_bytes=max_upload_bytes,
-                              cytoscape=vendor_file("cytoscape.min.js"), jobs=Jobs(workspace))
+                              cytoscape=vendor_file("cytoscape.min.js"), jobs=Jobs(workspace),
+                              user=user or (token.split(":", 1)[0] if token and ":" in token else getpass.getuser()))
     if is_loopback(host):
         app.add_middleware(TrustedHostMiddleware, allowed_hosts=[*LOOPBACK_NAMES, host])
 
@@ -175,6 +180,7 @@ def create_app(db: str | None = None, *, host: str = "127.0.0.1", token: str | N
 
     app.include_router(router)
     app.include_router(write_router())
+    app.include_router(judgement_router(require_write))
 
     @app.get("/", include_in_schema=False)
     def page() -> FileResponse:
