@@ -1,7 +1,9 @@
-"""Parallel ingest: the single-process path against Ray Data with 1 and 2 workers, in one run.
+"""Parallel ingest: the single-process path against `ingest --jobs 2` (a local process pool) and Ray
+Data with 1 and 2 workers, in one run.
 
-    python -m benchmarks.parallel                 # 2,000 synthetic documents, ~4 min on 2 cores
-    python -m benchmarks.parallel --docs 10000    # the acceptance run, ~15-25 min on 2 cores
+    python -m benchmarks.parallel                 # 2,000 synthetic documents, ~6 min on 2 cores
+    python -m benchmarks.parallel --docs 10000    # the acceptance run, ~25-35 min on 2 cores
+    python -m benchmarks.parallel --no-ray        # local and jobs-2 only
 
 Each engine ingests the same corpus into its own fresh SQLite file; wall time includes everything a
 user waits for (model loads, starting and stopping the local Ray cluster). The three relation tables
@@ -104,12 +106,18 @@ def measure(name: str, run: Callable, corpus: Path, db: Path, log: Callable[[str
 
 
 def engines(worker_counts: tuple[int, ...]) -> list[tuple[str, Callable]]:
-    from actorgraph.parallel import ingest_ray
+    from actorgraph.processes import extract_in_processes
+
+    def jobs_run(jobs: int) -> Callable:
+        return lambda paths, store, **kw: ingest(
+            paths, store, extractor=lambda documents: extract_in_processes(documents, jobs), **kw)
 
     def ray_run(workers: int) -> Callable:
+        from actorgraph.parallel import ingest_ray
+
         return lambda paths, store, **kw: ingest_ray(paths, store, workers=workers, **kw)
 
-    return [("local", ingest), *((f"ray-{n}", ray_run(n)) for n in worker_counts)]
+    return [("local", ingest), ("jobs-2", jobs_run(2)), *((f"ray-{n}", ray_run(n)) for n in worker_counts)]
 
 
 def run(docs: int, seed: int, data: Path, log: Callable[[str], None], worker_counts=(1, 2)) -> dict:
@@ -152,8 +160,9 @@ def markdown(results: dict) -> str:
               f"(sorted-row SHA-256 {', '.join(f'{k} {v}' for k, v in hashes.items())}; counts of "
               f"{', '.join(COUNTED)} equal too). Actor merges identical: "
               f"{'yes' if results['same_links'] else 'no'}.", "",
-              "Speed-up is wall time against `local` (the single-process path), model loads and Ray start-up "
-              "included; steady is docs/s from the first stored document to the last. Store s is time in "
+              "Speed-up is wall time against `local` (the single-process path); `jobs-2` is `actorgraph "
+              "ingest --jobs 2` (two forked worker processes parse and extract, this process writes in input "
+              "order). Model loads and Ray start-up included; steady is docs/s from the first stored document to the last. Store s is time in "
               "`Store.add_document` on the driver. The load average shows other work on the machine.", ""]
     return "\n".join(lines)
 
@@ -165,6 +174,7 @@ def main() -> None:
     parser.add_argument("--data", type=Path, default=HERE / "data", help="where generated corpora are cached")
     parser.add_argument("--out", type=Path, default=HERE / "results")
     parser.add_argument("--name", default="parallel", help="results file name, without extension")
+    parser.add_argument("--no-ray", action="store_true", help="only the single process and --jobs 2")
     args = parser.parse_args()
     from importlib import metadata
 
@@ -173,8 +183,8 @@ def main() -> None:
     def log(message: str) -> None:
         print(f"[{time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
 
-    results = run(args.docs, args.seed, args.data, log)
-    results["machine"] = machine() | {"ray": metadata.version("ray")}
+    results = run(args.docs, args.seed, args.data, log, () if args.no_ray else (1, 2))
+    results["machine"] = machine() | {"ray": None if args.no_ray else metadata.version("ray")}
     args.out.mkdir(parents=True, exist_ok=True)
     (args.out / f"{args.name}.json").write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
     (args.out / f"{args.name}.md").write_text(markdown(results), encoding="utf-8")

@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterable, Iterator
 from .extract.nlp import PIPELINE
 from .graph.store import Store
 from .models import Document
-from .pipeline import DEFAULT_OPTIONS, ExtractOptions, IngestReport, Outcome, Progress, extract_each, ingest
+from .pipeline import DEFAULT_OPTIONS, ExtractOptions, IngestReport, Outcome, Progress, extract_each, ingest, portable
 
 BATCH_SIZE = 32
 OBJECT_STORE_BYTES = 500 * 2**20
@@ -41,15 +41,8 @@ class _Extractor:
 
     def __call__(self, batch: dict) -> dict:
         documents = [pickle.loads(blob) for blob in batch["document"]]
-        outcomes = [pickle.dumps(_portable(outcome)) for _, outcome in extract_each(documents, options=self.options)]
+        outcomes = [pickle.dumps(portable(outcome)) for _, outcome in extract_each(documents, options=self.options)]
         return {"index": list(batch["index"]), "outcome": outcomes}
-
-
-def _portable(outcome: Outcome) -> Outcome:
-    """An exception as a plain RuntimeError with its message: its own class may not unpickle."""
-    if isinstance(outcome, Exception):
-        return RuntimeError(str(outcome) or type(outcome).__name__)
-    return outcome
 
 
 def _ray():

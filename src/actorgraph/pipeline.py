@@ -90,6 +90,14 @@ def extract_each(documents: list[Document], batch_size: int = BATCH_SIZE,
         yield from extract_each(documents[done + batch_size:], batch_size, options)
 
 
+def portable(outcome: Outcome) -> Outcome:
+    """An exception as a plain RuntimeError with its message (its own class may not unpickle in
+    another process), so a worker's failure reaches the writer."""
+    if isinstance(outcome, Exception):
+        return RuntimeError(str(outcome) or type(outcome).__name__)
+    return outcome
+
+
 def _extract_one(document: Document, parsed, options: ExtractOptions) -> Outcome:
     try:
         return options(document, parsed)

@@ -128,11 +128,13 @@ class Workspace:
                published: str | None = None, metadata: dict | None = None, max_bytes: int = 20_000_000,
                options: ExtractOptions = DEFAULT_OPTIONS, engine: str = "local", workers: int | None = None,
                address: str | None = None, on_total: Callable[[int], None] | None = None,
-               on_progress: Callable[[str], None] | None = None, again: bool = False) -> IngestReport:
+               on_progress: Callable[[str], None] | None = None, again: bool = False,
+               jobs: int = 1) -> IngestReport:
         """Read, extract and store files and folders (each document in its own transaction); per-file
         errors are in the report. `source`, `published` and `metadata` (title, author, url,
         language) fill what a file does not say. `engine="ray"` runs extraction on Ray workers.
-        `again` extracts stored documents anew (a new model) and applies the judgements on them again."""
+        `again` extracts stored documents anew (a new model) and applies the judgements on them again.
+        `jobs` > 1 parses and extracts in that many worker processes (the graph is the same)."""
         paths = [str(paths)] if isinstance(paths, (str, Path)) else [str(p) for p in paths]
         given = {k: v for k, v in (metadata or {}).items() if v}
         given.update({k: v for k, v in {"source": source, "published": published}.items() if v})
@@ -146,7 +148,14 @@ class Workspace:
             return ingest_ray(paths, self.store, workers=workers or 2, address=address, **common)
         if engine != "local":
             raise Invalid(f"engine must be local or ray, not {engine!r}")
-        return run_ingest(paths, self.store, again=again, **common)
+        if jobs < 1:
+            raise Invalid(f"jobs must be at least 1, not {jobs}")
+        extractor = None
+        if jobs > 1:
+            from .processes import extract_in_processes
+
+            extractor = lambda documents: extract_in_processes(documents, jobs, options)  # noqa: E731
+        return run_ingest(paths, self.store, again=again, extractor=extractor, **common)
 
     def merge(self, keep: str, other: str):
         """Correct the graph: `other` is the same actor as `keep` (survives re-ingest)."""

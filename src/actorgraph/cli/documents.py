@@ -16,6 +16,7 @@ from .. import workspace as library
 from ..answer.answer import render_text
 from ..extract.profile import render_profile
 from ..graph.store import NoDatabase
+from ..processes import default_jobs
 from .common import Db, MinConfidence, ModelFile, RulesOnly, err, extract_options, fail, out, row, workspace
 
 DEMO_QUESTION = "What is the relationship between the RSF and the United Arab Emirates?"
@@ -36,6 +37,9 @@ def ingest(paths: list[Path] = typer.Argument(..., help="Files or folders (.txt 
                "--address", help="With --engine ray: an existing cluster (auto or ray://HOST:PORT) "
                                  "instead of a local one started for this command.")] = None,
            min_confidence: MinConfidence = None, rules_only: RulesOnly = False, model: ModelFile = None,
+           jobs: Annotated[Optional[int], typer.Option(
+               "--jobs", "-j", help="Worker processes that parse and extract (default: the number of cores); "
+                                    "one writer keeps input order, so the graph is the same.")] = None,
            again: Annotated[bool, typer.Option(
                "--again", help="Extract documents already stored again (after a model upgrade), replacing "
                                "their relations; analysts' judgements on them are applied again.")] = False) -> None:
@@ -43,6 +47,10 @@ def ingest(paths: list[Path] = typer.Argument(..., help="Files or folders (.txt 
     options = extract_options(min_confidence, rules_only, model)
     if engine not in {"local", "ray"}:
         fail(f"--engine must be local or ray, not {engine!r}")
+        raise typer.Exit(2)
+    if jobs is not None and (jobs < 1 or engine != "local"):
+        fail(f"--jobs must be at least 1, not {jobs}" if jobs < 1 else "--jobs is for the local engine "
+             "(with --engine ray, use --workers)")
         raise typer.Exit(2)
     if again and engine != "local":
         fail("--again runs on the local engine only")
@@ -62,6 +70,7 @@ def ingest(paths: list[Path] = typer.Argument(..., help="Files or folders (.txt 
         try:
             report = ws.ingest(paths, metadata=metadata, max_bytes=max_bytes, options=options, engine=engine,
                                workers=workers, address=address, again=again,
+                               jobs=(jobs or default_jobs()) if engine == "local" else 1,
                                on_total=lambda n: progress.update(task, total=n, description=""),
                                on_progress=lambda name: progress.update(task, advance=1, description=name))
         except RuntimeError as exc:  # RayEngineError: no Ray installed, no cluster at --address, or Ray failed
