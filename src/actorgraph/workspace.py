@@ -328,9 +328,10 @@ class Workspace:
         around = self.store.relations([a.id], hidden=True)
         rejected = [relation_item(r) for r in around if r.judgement in HIDDEN and {a.id, b.id} <= _ends(r)
                     and (r.predicate == predicate or r.judgement == "replaced")]
-        for found in claims_of(as_of([r for r in around if r.judgement not in HIDDEN], day)):
-            if found.predicate == predicate and found.subject.id in {a.id, b.id} and {a.id, b.id} <= set(found.ends):
-                return {**answering.claim_json(found, limit=None), "rejected": rejected}
+        matching = [c for c in claims_of(as_of([r for r in around if r.judgement not in HIDDEN], day))
+                    if c.predicate == predicate and c.subject.id in {a.id, b.id} and {a.id, b.id} <= set(c.ends)]
+        for found in sorted(matching, key=lambda c: c.subject.id != a.id):
+            return {**answering.claim_json(found, limit=None), "rejected": rejected}
         if rejected:
             return {"subject": a.name, "predicate": predicate, "object": b.name, "subject_id": a.id, "object_id": b.id,
                     "evidence": [], "evidence_total": 0, "rejected": rejected}

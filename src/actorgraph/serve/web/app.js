@@ -3,7 +3,10 @@
  * highlighted, a time slider and filters, and an upload panel with live progress (SSE).
  * Plain ES2020 module, no build step, served under a strict CSP (no inline code or styles).
  * Text from documents is untrusted: the DOM is built with createElement + textContent only.
- * Routes live in the hash (#actor=ID, #ask=QUESTION, #doc=ID&start=N&end=M) so Back works. */
+ * Routes live in the hash (#actor=ID, #ask=QUESTION, #doc=ID&start=N&end=M, #review[=QUESTION]) so
+ * Back works. The analyst's corrections (judge a quote, the review queue, add a relation) are in judge.js. */
+
+import { judging } from './judge.js';
 
 const PREDICATE_COLOURS = {
   derived_from: '#8c564b', member_of: '#1f77b4', leads: '#6a3d9a', cooperates_with: '#2ca02c',
@@ -25,10 +28,11 @@ const DAY = 86400000;
 const state = {
   health: null, view: null, actor: null, question: null, hops: 1, asOf: null,
   dates: { min: null, max: null }, graph: null, actorInfo: null, answer: null,
-  loading: 0, renders: 0, seq: 0, types: {}, counts: {},
+  loading: 0, renders: 0, seq: 0, panelSeq: 0, types: {}, counts: {},
 };
 let cy = null;
 window.actorgraph = { get cy() { return cy; }, state };
+let judge = null; // the analyst's corrections (judge.js), made in init()
 
 const $ = (id) => document.getElementById(id);
 
@@ -76,6 +80,19 @@ async function api(path, params = {}, init = {}) {
     state.loading -= 1;
     if (!state.loading) document.body.classList.remove('busy');
   }
+}
+
+/* A write: JSON to the server, with the access token when the server wants one (the upload form's). */
+function authHeaders() {
+  if (!state.health || !state.health.token_required) return {};
+  const token = $('upload-token').value.trim() || sessionStorage.getItem('actorgraph-token') || '';
+  if (token) sessionStorage.setItem('actorgraph-token', token);
+  return { Authorization: `Bearer ${token}` };
+}
+
+function write(path, body, method = 'POST') {
+  const headers = { Accept: 'application/json', ...authHeaders(), ...(body == null ? {} : { 'Content-Type': 'application/json' }) };
+  return api(path, {}, { method, headers, body: body == null ? undefined : JSON.stringify(body) });
 }
 
 function detailOf(body) { // FastAPI's validation errors are a list of objects, the server's own a string
@@ -262,7 +279,7 @@ function renderEdgeList(edges, nodes) {
 
 /* ---------- views ---------- */
 
-async function loadActor(id, force = false) {
+async function loadActor(id, force = false, keepPanel = false) {
   if (!force && state.view === 'actor' && state.actor === id) return;
   const seq = ++state.seq;
   Object.assign(state, { view: 'actor', actor: id, question: null, answer: null }, id ? {} : { actorInfo: null });
@@ -274,13 +291,17 @@ async function loadActor(id, force = false) {
     if (!state.asOf) setDates(graph.dates);
     for (const n of graph.nodes) state.types[n.id] = n.type;
     renderGraph(graph.nodes, graph.edges);
-    if (!id) await searchActors('', 'Most connected actors', graph.center);
+    if (keepPanel) { // the panel stays; its actor is fetched again for "← back"
+      const info = id ? await api(`/api/actors/${encodeURIComponent(id)}`) : null;
+      if (seq === state.seq) state.actorInfo = info;
+    }
+    else if (!id) await searchActors('', 'Most connected actors', graph.center);
     else if (!force || !state.actorInfo || state.actorInfo.actor.id !== id) {
       state.actorInfo = await api(`/api/actors/${encodeURIComponent(id)}`);
       if (seq === state.seq) showActor();
     }
   } catch (error) {
-    if (seq === state.seq) { renderGraph([], [], ''); showError($('panel'), error); }
+    if (seq === state.seq) { renderGraph([], [], ''); if (!keepPanel) showError($('panel'), error); }
   }
 }
 
@@ -305,45 +326,63 @@ function showActor() {
       el('span', { class: `tag ${t.modality}`, text: t.modality })))) : null);
 }
 
-async function showEvidence(edge) {
+/* A claim's quotes, each with the analyst's buttons (judge.js), and the quotes analysts rejected.
+ * `message` is a notice from the judgement that redrew it. */
+async function showEvidence(edge, message) {
   const subject = edge.claim?.subject || edge.subject_id || edge.source;
   const object = edge.claim?.object || edge.object_id || edge.target;
   const panel = $('panel');
+  const seq = ++state.panelSeq;
   try {
     const { claim } = await api('/api/claim', { subject, predicate: edge.predicate, object, as_of: state.asOf });
+    if (seq !== state.panelSeq) return;
     const back = el('button', { type: 'button', class: 'link', text: '← back', onclick: showViewPanel });
     const counts = Object.entries(claim.corroboration || {}).map(([m, n]) => `${n} ${m}`).join(', ');
-    clear(panel, back,
+    const judged = (notice) => Promise.all([showEvidence(edge, notice), reloadView()]);
+    clear(panel, back, judge.notice(message),
       el('h2', { class: 'title', text: claim.clause || `${claim.subject} ${label(claim.predicate)} ${claim.object}` }),
-      el('p', { class: 'badges' },
+      claim.evidence.length ? el('p', { class: 'badges' },
         el('span', { class: `tag ${claim.modality}`, text: claim.modality }),
         el('span', { class: 'badge grade', text: `grade ${claim.grade}` }),
         el('span', { class: 'badge', text: `${claim.sources} source(s)` }),
-        claim.contradicted ? el('span', { class: 'badge danger', text: 'contradicted' }) : null),
+        claim.confirmed_by_analyst ? el('span', { class: 'badge analyst', text: `${claim.confirmed_by_analyst} backed by analyst` }) : null,
+        claim.contradicted ? el('span', { class: 'badge danger', text: 'contradicted' }) : null) : null,
       counts ? el('p', { class: 'muted', text: `Corroboration: ${counts}` }) : null,
       (claim.rhetoric || []).length ? el('p', { class: 'warn', text: `Rhetoric: ${claim.rhetoric.join(', ')}` }) : null,
       el('h3', { text: `Evidence (${claim.evidence.length} of ${claim.evidence_total})` }),
-      el('ol', { class: 'evidence' }, claim.evidence.map(evidenceItem)));
-  } catch (error) { showError(panel, error); }
+      claim.evidence.length ? el('ol', { class: 'evidence' }, claim.evidence.map((ev) => evidenceItem(ev, claim, judged)))
+        : el('p', { class: 'muted', text: 'No quote supports this claim any more.' }),
+      judge.rejectedSection(claim, judged));
+  } catch (error) { if (seq === state.panelSeq) showError(panel, error); }
 }
 
-function evidenceItem(ev) {
+function evidenceItem(ev, claim, judged) {
   const meta = [ev.source || ev.doc, ev.published || 'undated', ev.modality, `grade ${ev.grade}`,
     ev.attributed_to ? `according to ${ev.attributed_to}` : null].filter(Boolean).join(' · ');
-  return el('li', { class: 'evidence-item' },
+  return el('li', { class: 'evidence-item', dataset: { relationId: ev.relation_id } },
     el('blockquote', { class: 'quote', text: ev.text }),
     el('div', { class: 'meta', text: meta }),
     ev.rhetoric ? el('div', { class: 'warn', text: `Rhetoric: ${[].concat(ev.rhetoric).join(', ')}` }) : null,
-    el('a', { class: 'doc-link', href: docHash(ev.doc_id || ev.doc, ev.start, ev.end), text: `Open ${ev.doc} ↗` }));
+    el('a', { class: 'doc-link', href: docHash(ev.doc_id || ev.doc, ev.start, ev.end), text: `Open ${ev.doc} ↗` }),
+    judge.evidenceControls(ev, claim, judged));
 }
 
 function showViewPanel() {
+  state.panelSeq += 1; // a claim still loading must not replace what is asked for now
   if (state.view === 'actor' && state.actorInfo) showActor();
   else if (state.view === 'actor') searchActors('', 'Most connected actors', state.graph?.center);
   else if (state.view === 'ask' && state.answer) showAnswerPanel();
+  else if (state.view === 'review') judge.reviewPanel();
 }
 
-async function loadAnswer(question, force = false) {
+/* The graph again after a judgement, leaving the panel as it is. */
+function reloadView() {
+  if (state.view === 'actor') return loadActor(state.actor, true, true);
+  if (state.view === 'ask') return loadAnswer(state.question, true, true);
+  return Promise.resolve();
+}
+
+async function loadAnswer(question, force = false, keepPanel = false) {
   if (!force && state.view === 'ask' && state.question === question) return;
   const seq = ++state.seq;
   Object.assign(state, { view: 'ask', question, actor: null, actorInfo: null });
@@ -358,12 +397,12 @@ async function loadAnswer(question, force = false) {
     if (!state.dates.min && answer.pair_ids) {
       setDates((await api('/api/graph', { actor: answer.pair_ids[0], hops: 1 }).catch(() => ({}))).dates);
     }
-    if (seq === state.seq) renderAnswer();
+    if (seq === state.seq) renderAnswer(keepPanel);
   } catch (error) {
     if (seq !== state.seq) return;
     state.answer = null;
     renderGraph([], [], '');
-    showError($('panel'), error);
+    if (!keepPanel) showError($('panel'), error);
   }
 }
 
@@ -372,7 +411,7 @@ function answerClaims(answer) {
   return [...new Map(all.map((c) => [`${c.subject_id}|${c.predicate}|${c.object_id}|${c.object2_id}`, c])).values()];
 }
 
-function renderAnswer() {
+function renderAnswer(keepPanel = false) {
   const answer = state.answer;
   if (!answer) return;
   const nodes = new Map(), edges = [];
@@ -387,7 +426,7 @@ function renderAnswer() {
     }
   }
   renderGraph([...nodes.values()], edges);
-  showAnswerPanel();
+  if (!keepPanel) showAnswerPanel();
 }
 
 function claimItem(c) {
@@ -404,6 +443,8 @@ function showAnswerPanel() {
     el('h2', { class: 'title', text: a.pair.join(' ↔ ') }),
     el('p', { class: 'muted', text: `${a.sources} document(s), ${a.independent_sources} independent source(s)${a.as_of ? `, as of ${a.as_of}` : ''}` }),
     el('p', { class: 'summary', text: a.summary }),
+    el('a', { class: 'button small secondary', id: 'review-answer', href: `#review=${encodeURIComponent(state.question)}`,
+      text: 'Review what this answer rests on' }),
     a.caveats ? el('section', { class: 'caveats' }, el('h3', { text: 'Read with care' }),
       el('ul', {}, a.caveats.lines.map((line) => el('li', { text: line.trim(), class: line.startsWith('  ') ? 'sub' : '' })))) : null,
     el('h3', { text: `Direct relations (${a.direct.length})` }),
@@ -495,24 +536,39 @@ function renderText(text, evidence, rhetoric) {
   return { body, mark: evidenceMark };
 }
 
+/* The server counts offsets in code points, JavaScript strings in UTF-16 units: they differ after
+ * any character outside the BMP (an emoji, a flag). */
+function unitsOf(text) {
+  if (!/[\uD800-\uDBFF]/.test(text)) return (n) => n;
+  const at = [];
+  let units = 0;
+  for (const ch of text) { at.push(units); units += ch.length; }
+  at.push(units);
+  return (n) => at[Math.max(0, Math.min(at.length - 1, n))];
+}
+
 async function showDocument(id, start, end) {
   const view = $('document-view');
   view.hidden = false;
   clear(view, el('p', { class: 'muted', text: 'Loading document…' }));
   try {
     const doc = await api(`/api/documents/${encodeURIComponent(id)}`);
-    const evidence = Number.isInteger(start) && Number.isInteger(end) && end > start ? { start, end } : null;
-    const { body, mark } = renderText(doc.text || '', evidence, doc.rhetoric || []);
+    const units = unitsOf(doc.text || '');
+    const evidence = Number.isInteger(start) && Number.isInteger(end) && end > start ? { start: units(start), end: units(end) } : null;
+    const rhetoric = (doc.rhetoric || []).map((r) => ({ ...r, start: units(r.start), end: units(r.end) }));
+    const { body, mark } = renderText(doc.text || '', evidence, rhetoric);
     const link = /^https?:\/\//i.test(doc.url || '') ? el('a', { href: doc.url, target: '_blank', rel: 'noopener noreferrer', text: 'original' }) : null;
     const meta = [doc.source, doc.author, doc.published || 'undated'].filter(Boolean).join(' · ');
     clear(view,
       el('div', { class: 'doc-toolbar' },
-        el('button', { type: 'button', class: 'button small', text: '← Back to graph', onclick: closeDocument }),
+        el('button', { type: 'button', class: 'button small', text: '← Back', onclick: closeDocument }),
+        judge.spanTool(doc, body),
         el('span', { class: 'muted', text: doc.name })),
       el('h2', { class: 'doc-title', text: doc.title || doc.name }),
       el('p', { class: 'muted' }, meta, link ? ' · ' : '', link),
       (doc.rhetoric || []).length ? el('p', { class: 'legend-inline' }, el('span', { class: 'key-evidence', text: 'evidence' }), ' ',
         el('span', { class: 'key-rhetoric', text: 'rhetoric' }), ` ${doc.rhetoric.length} rhetorical device(s): hover for the technique`) : null,
+      state.health.writes ? el('p', { class: 'hint', text: 'Select the words that state a relation the extractor missed, then “Add relation”.' }) : null,
       body,
       documentRelations(doc));
     if (mark) mark.scrollIntoView({ block: 'center' });
@@ -524,9 +580,16 @@ function documentRelations(doc) {
   const relations = doc.relations || [];
   if (!relations.length) return null;
   return el('details', { class: 'doc-relations' }, el('summary', { text: `Relations in this document (${relations.length})` }),
-    el('ul', {}, relations.map((r) => el('li', {}, el('a', {
+    el('ul', {}, relations.map((r) => el('li', { class: ['rejected', 'replaced'].includes(r.judgement) ? 'struck' : '' }, el('a', {
       href: docHash(doc.id, r.start, r.end), text: `${nameOf(r.subject)} ${label(r.predicate)} ${nameOf(r.object)}`,
-    }), el('span', { class: `tag ${r.modality}`, text: r.modality })))));
+    }), el('span', { class: `tag ${r.modality}`, text: r.modality }),
+    r.judgement ? el('span', { class: `badge analyst ${r.judgement}`, text: `${r.judgement} by analyst` }) : null))));
+}
+
+/* The document again after a relation was added from it (the hash follows without a new history entry). */
+function reloadDocument(id, start, end) {
+  history.replaceState(null, '', docHash(id, start, end));
+  return showDocument(id, start, end);
 }
 
 function closeDocument() {
@@ -555,12 +618,7 @@ async function upload(event) {
   const form = $('upload-form'), data = new FormData();
   for (const file of $('upload-files').files) data.append('files', file);
   for (const key of ['source', 'published']) if (form.elements[key].value) data.append(key, form.elements[key].value);
-  const headers = {};
-  if (state.health.token_required) {
-    const token = $('upload-token').value.trim();
-    sessionStorage.setItem('actorgraph-token', token);
-    headers.Authorization = `Bearer ${token}`;
-  }
+  const headers = authHeaders();
   clear($('upload-errors'));
   $('upload-button').disabled = true;
   try {
@@ -609,11 +667,17 @@ function refresh() {
 
 function route(force = false) {
   const hash = new URLSearchParams(location.hash.slice(1));
+  state.panelSeq += 1;
   if (hash.has('doc')) {
     const int = (key) => (hash.has(key) ? Number.parseInt(hash.get(key), 10) : null);
     return showDocument(hash.get('doc'), int('start'), int('end'));
   }
   $('document-view').hidden = true;
+  $('nav-review').classList.toggle('active', hash.has('review'));
+  $('nav-graph').classList.toggle('active', !hash.has('review'));
+  if (hash.has('review')) return judge.showReview(hash.get('review'), force === true);
+  $('review-view').hidden = true;
+  $('nav-graph').setAttribute('href', location.hash || '#'); // "Graph" leads back here from the review
   if (hash.has('actor')) return loadActor(hash.get('actor'), force === true);
   if (hash.has('ask')) return loadAnswer(hash.get('ask'), force === true);
   return showHome();
@@ -623,6 +687,12 @@ const banner = (text) => { $('banner').hidden = false; $('banner').textContent =
 
 async function init() {
   buildFilters();
+  judge = judging({
+    el, clear, api, write, label, nameOf, docHash, state, showEvidence, reloadView, reloadDocument, showViewPanel,
+    panel: () => $('panel'),
+    vocabulary: () => ({ predicates: state.graph?.predicates || Object.keys(PREDICATE_COLOURS),
+      modalities: state.graph?.modalities || MODALITIES }),
+  });
   $('search-form').addEventListener('submit', onSearch);
   $('time-slider').addEventListener('input', onSlider);
   $('time-slider').addEventListener('change', onSlider);
