@@ -11,6 +11,7 @@ from ..models import Actor
 from .lexicon import cues, gazetteer
 from .mentions import TokenMention, _mention
 from .syntax import nearest_clause_verb
+from .tokens import table
 
 PERSONAL = {"he": "person", "him": "person", "his": "person", "she": "person", "her": "person",
             "himself": "person", "herself": "person"}
@@ -79,7 +80,7 @@ def _definite_np(token: Token) -> tuple[int, int] | None:
 
 def _candidates(doc: Doc, mentions: list[TokenMention], token: Token, sentences: int = WINDOW_SENTENCES
                 ) -> list[TokenMention]:
-    sent_starts = [s.start for s in doc.sents]
+    sent_starts = [start for start, _ in table(doc).sentences]
     current = max(i for i, start in enumerate(sent_starts) if start <= token.i)
     window_start = sent_starts[max(0, current - sentences)]
     return [m for m in mentions if window_start <= m.start and m.end <= token.i]

@@ -6,9 +6,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Token
 
-from ..models import Actor, Document, Evidence, Mention, Relation
+from ..models import Actor, Document, Evidence, Mention, Relation, TimeSpan
 from .coref import resolve_anaphora
 from .features import pair_trigger, pairs
 from .frames import candidates
@@ -22,6 +22,7 @@ from .regimes import at_date
 from .rhetoric import RhetoricSpan, excluded_from_evidence, find_spans
 from .syntax import Arguments
 from .timex import dateline, time_of
+from .tokens import table
 
 
 @dataclass(frozen=True)
@@ -46,11 +47,66 @@ def _with_doc_aliases(mentions: list[TokenMention]) -> dict[str, Actor]:
     return actors
 
 
-def _finish(candidate: Candidate, document: Document, actors: dict[str, Actor], anchor: str | None,
-            args: Arguments, model: RelationModel | None = None) -> Relation | None:
-    """A candidate with its time, its actors as of that time (a regime name means whoever governed
-    then), its modality (the model's classifier when there is one, else the rules), attribution and
-    sentence as evidence; None when the regime turns it into an actor's relation to itself."""
+@dataclass(frozen=True)
+class _Reading:
+    """What the words around one trigger say of every relation it carries: how the text commits to
+    it and who it is attributed to."""
+
+    modality: str
+    attributed: str | None
+
+
+def _readings(triggers: list[Token], args: Arguments, model: RelationModel | None) -> dict[int, _Reading]:
+    """Each trigger's modality (the model's classifier when there is one, else the rules) and
+    attribution, read once however many candidates share the trigger; the classifier runs once
+    over every trigger whose rule verdict is not firm."""
+    rules = {t.i: modality_of(t) for t in triggers}
+    unsure = [t for t in triggers if model is not None and model.modality is not None
+              and not firm(rules[t.i][0], t.sent)]
+    learned = model.modality.predict([modality_features(t, rules[t.i][0]) for t in unsure]) if unsure else []
+    modalities = {i: rule for i, (rule, _) in rules.items()} | {t.i: m for t, m in zip(unsure, learned)}
+    found = {}
+    for t in triggers:
+        speaker, attributed = rules[t.i][1], None
+        if speaker is not None and modalities[t.i] == "reported":
+            said_by = args.actor(speaker)
+            attributed = said_by.mention.actor.name if said_by else speaker_text(speaker)
+        found[t.i] = _Reading(modalities[t.i], attributed)
+    return found
+
+
+def _dated(candidate: Candidate, time: TimeSpan | None, anchor: str | None) -> Candidate | None:
+    """The candidate with its actors as of its time (a regime name means whoever governed then);
+    None when the regime turns it into an actor's relation to itself."""
+    day = time.start if time is not None and time.start else anchor
+    candidate = replace(candidate, subject=at_date(candidate.subject, day), object=at_date(candidate.object, day),
+                        object2=at_date(candidate.object2, day) if candidate.object2 else None)
+    if candidate.subject.mention.actor.id in {candidate.object.mention.actor.id,
+                                              candidate.object2 and candidate.object2.mention.actor.id}:
+        return None
+    return candidate
+
+
+def _finish_all(found: list[Candidate], document: Document, actors: dict[str, Actor], anchor: str | None,
+                args: Arguments, model: RelationModel | None = None) -> list[Relation]:
+    """The candidates as relations, in order: each with its time, its actors as of that time, its
+    modality, attribution and sentence as evidence (see `_dated` for those dropped). Time and
+    modality are read once per trigger word."""
+    times: dict[int, TimeSpan | None] = {}
+    dated = []
+    for candidate in found:
+        trigger = candidate.trigger
+        if trigger.i not in times:
+            times[trigger.i] = time_of(trigger, anchor)
+        if (kept := _dated(candidate, times[trigger.i], anchor)) is not None:
+            dated.append(kept)
+    readings = _readings(list({c.trigger.i: c.trigger for c in dated}.values()), args, model)
+    return [_relation(c, times[c.trigger.i], readings[c.trigger.i], document, actors, model is not None)
+            for c in dated]
+
+
+def _relation(candidate: Candidate, time: TimeSpan | None, reading: _Reading, document: Document,
+              actors: dict[str, Actor], learned: bool) -> Relation:
     def mention(item: TokenMention | None) -> Mention | None:
         if item is None:
             return None
@@ -58,30 +114,18 @@ def _finish(candidate: Candidate, document: Document, actors: dict[str, Actor], 
         actor = actors.get(m.actor.id) or Actor(m.actor.id, m.actor.name, m.actor.type, (m.text, *m.actor.aliases))
         return Mention(actor, m.text, m.start, m.end, m.via)
 
-    time = time_of(candidate.trigger, anchor)
-    day = time.start if time is not None and time.start else anchor
-    candidate = replace(candidate, subject=at_date(candidate.subject, day), object=at_date(candidate.object, day),
-                        object2=at_date(candidate.object2, day) if candidate.object2 else None)
-    if candidate.subject.mention.actor.id in {candidate.object.mention.actor.id,
-                                              candidate.object2 and candidate.object2.mention.actor.id}:
-        return None
-    sentence = candidate.trigger.sent
-    modality, speaker = modality_of(candidate.trigger)
-    if model is not None and model.modality is not None and not firm(modality, sentence):
-        modality = model.modality.predict([modality_features(candidate.trigger)])[0]
-    attributed = None
-    if speaker is not None and modality == "reported":
-        said_by = args.actor(speaker)
-        attributed = said_by.mention.actor.name if said_by else speaker_text(speaker)
-    text = sentence.text.rstrip()
+    t = table(candidate.trigger.doc)
+    start, end = t.sentence_of[candidate.trigger.i]
+    text = t.sentence_text(start, end).rstrip()
+    modality = reading.modality
     coref = any(m.mention.via == "coref" for m in (candidate.subject, candidate.object))
-    confidence = candidate.confidence if model is not None else (
+    confidence = candidate.confidence if learned else (
         candidate.confidence * (0.85 if coref else 1.0) * (0.8 if modality != "asserted" else 1.0))
     return Relation(
         doc=document.name, subject=mention(candidate.subject), predicate=candidate.predicate,
         object=mention(candidate.object), object2=mention(candidate.object2), kind=candidate.kind,
-        modality=modality, attributed_to=attributed, time=time,
-        evidence=Evidence(text=text, start=sentence.start_char, end=sentence.start_char + len(text)),
+        modality=modality, attributed_to=reading.attributed, time=time,
+        evidence=Evidence(text=text, start=t.idx[start], end=t.idx[start] + len(text)),
         extractor=candidate.extractor,
         confidence=confidence, doc_id=document.id, source=document.source, published=document.published)
 
@@ -119,10 +163,7 @@ def extract(document: Document, parsed: Doc, model: RelationModel | None = None,
         found = decide(found_pairs, model.confidences(found_pairs), model.labels, threshold, pair_trigger,
                        model.rule_precision)
     best: dict[tuple, Relation] = {}
-    for candidate in found:
-        relation = _finish(candidate, document, actors, anchor, args, None if rules_only else model)
-        if relation is None:
-            continue
+    for relation in _finish_all(found, document, actors, anchor, args, None if rules_only else model):
         if rules_only and min_confidence is not None and relation.confidence < min_confidence:
             continue
         key = _key(relation)

@@ -20,6 +20,7 @@ from spacy.tokens import Doc, Span, Token
 from .lexicon import cues, ontology, package_yaml
 from .mentions import TokenMention
 from .patterns import Candidate
+from .tokens import TokenTable, table
 
 FEATURE_VERSION = 5
 MAX_BETWEEN = 12
@@ -79,137 +80,163 @@ def labels() -> tuple[str, ...]:
     return tuple(ontology().predicates)
 
 
+class _Parse:
+    """What the features read of one document's parse, as lists by token position (`tokens.table`):
+    each token's word (lemma, or '<name>' for a proper noun) and its dependency label with a
+    preposition's word kept (pobj under 'against' is not under 'with')."""
+
+    def __init__(self, doc: Doc):
+        self.doc, self.t = doc, table(doc)
+        t = self.t
+        self.word = [lemma if pos != "PROPN" else "<name>" for lemma, pos in zip(t.lemma, t.pos)]
+        self.dep = [f"pobj:{t.lower[head]}" if dep == "pobj" else dep for dep, head in zip(t.dep, t.head)]
+        self.triggers, self.cameo = _trigger_predicates(), cameo_verbs()
+        self._on_path: dict[int, list[str]] = {}
+        self._cameo_of: dict[int, list[str]] = {}
+
+    def on_path(self, i: int) -> list[str]:
+        """What token i says when it lies on the path between two mentions (read once per token)."""
+        if i not in self._on_path:
+            t, word = self.t, self.word[i]
+            found = [f"on_path:{word}"]
+            if t.dep[i] in {"prep", "agent"}:
+                found.append(f"prep_on_path:{t.lower[i]}")
+            if t.dep[i] == "neg" or any(t.dep[c] == "neg" for c in t.children[i]):
+                found.append("neg_on_path")
+            found += [f"cue_on_path:{predicate}" for predicate in self.triggers.get(word, ())]
+            self._on_path[i] = found
+        return self._on_path[i]
+
+    def cameo_of(self, i: int) -> list[str]:
+        """The CAMEO classes of token i, a verb or noun on the path (read once per token)."""
+        if i not in self._cameo_of:
+            t, found = self.t, []
+            for n, root in enumerate(self.cameo.verbs.get(t.lemma[i], ()) if t.pos[i] in {"VERB", "NOUN"} else ()):
+                found.append(f"cameo:{root}" if n else f"cameo_main:{root}")
+                if not n:
+                    found.append(f"quad:{self.cameo.quad(root)}")
+            self._cameo_of[i] = found
+        return self._cameo_of[i]
+
+
+def _head_index(t: TokenTable, item: TokenMention) -> int:
+    """The position of a mention's token whose syntactic head lies outside it (the mention's own head)."""
+    for i in range(item.start, item.end):
+        head = t.head[i]
+        if not item.start <= head < item.end or head == i:
+            return i
+    return item.end - 1
+
+
 def head_token(doc: Doc, item: TokenMention) -> Token:
     """The token of a mention whose syntactic head lies outside it (the mention's own head)."""
-    for i in range(item.start, item.end):
-        head = doc[i].head
-        if not item.start <= head.i < item.end or head.i == i:
-            return doc[i]
-    return doc[item.end - 1]
+    return doc[_head_index(table(doc), item)]
 
 
 def pair_trigger(pair: Pair) -> Token:
     """Where a learned relation's modality and time are read: the lowest word that governs both
     mentions (the verb of 'A armed B', the noun of 'A's support for B')."""
     doc = pair.sentence.doc
-    a, b = head_token(doc, pair.subject), head_token(doc, pair.object)
-    above_a = {t.i for t in [a, *a.ancestors]}
-    return next((t for t in [b, *b.ancestors] if t.i in above_a), pair.sentence.root)
+    t = table(doc)
+    above_a = set(t.ancestors(_head_index(t, pair.subject)))
+    common = next((i for i in t.ancestors(_head_index(t, pair.object)) if i in above_a), None)
+    return pair.sentence.root if common is None else doc[common]
 
 
-def _lemma(token: Token) -> str:
-    return token.lemma_.lower() if token.pos_ != "PROPN" else "<name>"
-
-
-def _path(a: Token, b: Token) -> tuple[list[Token], Token | None, list[Token]]:
+def _path(t: TokenTable, a: int, b: int) -> tuple[list[int], int | None, list[int]]:
     """Tokens from a up to the lowest common ancestor, and from b up to it (LCA excluded)."""
-    up_a = [a, *a.ancestors]
-    seen = {t.i: n for n, t in enumerate(up_a)}
+    up_a = t.ancestors(a)
+    seen = {i: n for n, i in enumerate(up_a)}
     up_b = []
-    for token in [b, *b.ancestors]:
-        if token.i in seen:
-            return up_a[:seen[token.i]], token, up_b
-        up_b.append(token)
+    for i in t.ancestors(b):
+        if i in seen:
+            return up_a[:seen[i]], i, up_b
+        up_b.append(i)
     return up_a, None, up_b
 
 
-def _dep(token: Token) -> str:
-    """A dependency label, with a preposition's word kept (pobj under 'against' is not under 'with')."""
-    if token.dep_ == "pobj":
-        return f"pobj:{token.head.lower_}"
-    return token.dep_
-
-
-def _path_features(doc: Doc, a: Token, b: Token) -> list[str]:
-    left, top, right = _path(a, b)
+def _path_features(p: _Parse, a: int, b: int) -> list[str]:
+    t, dep, word = p.t, p.dep, p.word
+    left, top, right = _path(t, a, b)
     if top is None:
         return ["path:none"]
-    deps = [_dep(t) + "^" for t in left] + ["v" + _dep(t) for t in reversed(right)]
-    top_word = _lemma(top)
+    deps = [dep[i] + "^" for i in left] + ["v" + dep[i] for i in reversed(right)]
+    top_word = word[top]
     found = [f"path:{' '.join(deps)}", f"path_lex:{' '.join(deps[:len(left)])} {top_word} {' '.join(deps[len(left):])}",
-             f"lca:{top_word}", f"lca_pos:{top.pos_}", f"path_len:{min(len(left) + len(right), 6)}",
-             f"dep1:{_dep(a)}", f"dep2:{_dep(b)}", f"dep_pair:{_dep(a)}|{_dep(b)}"]
-    inner = [*left[1:], top, *right[1:]] if top.i not in (a.i, b.i) else [*left[1:], *right[1:]]
-    for token in inner:
-        word = _lemma(token)
-        found.append(f"on_path:{word}")
-        if token.dep_ in {"prep", "agent"}:
-            found.append(f"prep_on_path:{token.lower_}")
-        if token.dep_ == "neg" or any(c.dep_ == "neg" for c in token.children):
-            found.append("neg_on_path")
-        for predicate in _trigger_predicates().get(word, ()):
-            found.append(f"cue_on_path:{predicate}")
-    for token in [top, *inner]:
-        for n, root in enumerate(cameo_verbs().verbs.get(token.lemma_.lower(), ()) if token.pos_ in {"VERB", "NOUN"} else ()):
-            found.append(f"cameo:{root}" if n else f"cameo_main:{root}")
-            if not n:
-                found.append(f"quad:{cameo_verbs().quad(root)}")
-    if top.pos_ in {"VERB", "AUX"}:
-        found.append(f"lca_verb_children:{'+'.join(sorted({c.dep_ for c in top.children if c.dep_ in {'neg', 'aux', 'auxpass'}}))}")
-    found += _frame_features(top, _dep(left[-1]) if left else "self", _dep(right[-1]) if right else "self")
+             f"lca:{top_word}", f"lca_pos:{t.pos[top]}", f"path_len:{min(len(left) + len(right), 6)}",
+             f"dep1:{dep[a]}", f"dep2:{dep[b]}", f"dep_pair:{dep[a]}|{dep[b]}"]
+    inner = [*left[1:], top, *right[1:]] if top not in (a, b) else [*left[1:], *right[1:]]
+    for i in inner:
+        found += p.on_path(i)
+    for i in [top, *inner]:
+        found += p.cameo_of(i)
+    if t.pos[top] in {"VERB", "AUX"}:
+        kept = {t.dep[c] for c in t.children[top] if t.dep[c] in {"neg", "aux", "auxpass"}}
+        found.append(f"lca_verb_children:{'+'.join(sorted(kept))}")
+    found += _frame_features(p, top, dep[left[-1]] if left else "self", dep[right[-1]] if right else "self")
     return found
 
 
-def _frame_features(top: Token, subject_role: str, object_role: str) -> list[str]:
+def _frame_features(p: _Parse, top: int, subject_role: str, object_role: str) -> list[str]:
     """The governing word with the roles the two mentions play under it, lexical and by class
     (cue predicate, CAMEO root): 'nsubj of an arming verb, dobj of it' generalises across verbs."""
-    voice = "pass" if any(c.dep_ in {"auxpass", "nsubjpass"} for c in top.children) or (
-        top.tag_ == "VBN" and top.dep_ in {"acl", "amod"}) else "act"
+    t = p.t
+    voice = "pass" if any(t.dep[c] in {"auxpass", "nsubjpass"} for c in t.children[top]) or (
+        t.tag[top] == "VBN" and t.dep[top] in {"acl", "amod"}) else "act"
     roles = f"{subject_role}:{object_role}:{voice}"
-    word = top.lemma_.lower()
+    word = t.lemma[top]
     found = [f"frame:{word}:{roles}", f"roles:{roles}"]
-    found += [f"cframe:{p}:{roles}" for p in _trigger_predicates().get(word, ())]
-    roots = cameo_verbs().verbs.get(word, ()) if top.pos_ in {"VERB", "NOUN"} else ()
+    found += [f"cframe:{predicate}:{roles}" for predicate in p.triggers.get(word, ())]
+    roots = p.cameo.verbs.get(word, ()) if t.pos[top] in {"VERB", "NOUN"} else ()
     found += [f"vframe:{root}:{roles}" for root in roots[:1]]
     return found
 
 
-def _between_features(doc: Doc, first: TokenMention, second: TokenMention, others: int, order: str) -> list[str]:
-    between = doc[first.end:second.start]
+def _between_features(p: _Parse, first: TokenMention, second: TokenMention, others: int, order: str) -> list[str]:
+    t = p.t
+    between = range(first.end, max(first.end, second.start))
     found = [order, f"gap:{min(len(between), MAX_BETWEEN + 1)}", f"others_between:{min(others, 3)}"]
     if len(between) > MAX_BETWEEN:
         found.append("far")
-    words = [t.lower_ if t.is_punct or t.pos_ in {"ADP", "CCONJ", "PART", "DET"} else _lemma(t)
-             for t in between[:MAX_BETWEEN]]
+    words = [t.lower[i] if t.is_punct[i] or t.pos[i] in {"ADP", "CCONJ", "PART", "DET"} else p.word[i]
+             for i in between[:MAX_BETWEEN]]
     found += [f"btw:{w}" for w in words]
     found += [f"btw2:{x}_{y}" for x, y in zip(words, words[1:])]
     if 0 < len(between) <= 3:
         found.append(f"btw_all:{order}:{' '.join(words)}")
-    for token in between[:MAX_BETWEEN]:
-        for predicate in _trigger_predicates().get(token.lemma_.lower(), ()):
+    for i in between[:MAX_BETWEEN]:
+        for predicate in p.triggers.get(t.lemma[i], ()):
             found.append(f"cue_between:{predicate}")
-    sentence = doc[first.start].sent
-    before = [_lemma(t) for t in doc[max(first.start - 2, sentence.start):first.start]]
-    found += [f"pre:{order}:{w}" for w in before]
-    after = [_lemma(t) for t in doc[second.end:min(second.end + 2, sentence.end)]]
-    found += [f"post:{order}:{w}" for w in after]
+    sentence_start, sentence_end = t.sentence_of[first.start]
+    found += [f"pre:{order}:{w}" for w in p.word[max(first.start - 2, sentence_start):first.start]]
+    found += [f"post:{order}:{w}" for w in p.word[second.end:min(second.end + 2, sentence_end)]]
     return found
 
 
-def _sentence_features(sentence: Span) -> list[str]:
-    words = cues().modality
+def _sentence_features(p: _Parse, start: int, end: int) -> list[str]:
+    words, t = cues().modality, p.t
     found = []
-    if sentence.text.rstrip().rstrip(" \"'\u201d\u2019)").endswith("?"):
+    if t.sentence_text(start, end).rstrip().rstrip(" \"'\u201d\u2019)").endswith("?"):
         found.append("question_mark")
-    for token in sentence:
-        lemma = token.lemma_.lower()
+    for i in range(start, end):
+        lemma, lower = t.lemma[i], t.lower[i]
         if lemma in words["negating_verbs"]:
             found.append(f"deny_word:{lemma}")
-        if lemma in words["hedge_verbs"] or token.lower_ in words["hedge_adverbs"] or token.lower_ in words["hedge_modals"]:
+        if lemma in words["hedge_verbs"] or lower in words["hedge_adverbs"] or lower in words["hedge_modals"]:
             found.append("hedge_word")
-        if lemma in words["reporting_verbs"] and token.pos_ == "VERB":
+        if lemma in words["reporting_verbs"] and t.pos[i] == "VERB":
             found.append("report_word")
-        if lemma in words["conditional_marks"] and token.dep_ == "mark":
+        if lemma in words["conditional_marks"] and t.dep[i] == "mark":
             found.append("conditional_mark")
     return sorted(set(found))
 
 
-def _mention_features(tag: str, doc: Doc, item: TokenMention, head: Token) -> list[str]:
-    actor = item.mention.actor
-    found = [f"{tag}type:{actor.type}", f"{tag}via:{item.mention.via}", f"{tag}head:{_lemma(head.head)}"]
+def _mention_features(tag: str, p: _Parse, item: TokenMention, head: int) -> list[str]:
+    actor, t = item.mention.actor, p.t
+    found = [f"{tag}type:{actor.type}", f"{tag}via:{item.mention.via}", f"{tag}head:{p.word[t.head[head]]}"]
     if actor.id.startswith("x-"):
         found.append(f"{tag}unknown")
-    if head.dep_ == "poss" or (item.end < len(doc) and doc[item.end].tag_ == "POS"):
+    if t.dep[head] == "poss" or (item.end < len(t.tag) and t.tag[item.end] == "POS"):
         found.append(f"{tag}possessive")
     return found
 
@@ -229,12 +256,14 @@ def mention_pairs(first_mentions: list[TokenMention], second_mentions: list[Toke
 
 def pairs(doc: Doc, mentions: list[TokenMention], rule_candidates: list[Candidate]) -> list[Pair]:
     """Every candidate pair of a parsed document, both ways, with its features, sentence by sentence."""
+    parse = _Parse(doc)
+    sentence_of = parse.t.sentence_of
     by_sentence: dict[int, dict[str, list[TokenMention]]] = defaultdict(lambda: defaultdict(list))
     for item in mentions:
-        by_sentence[doc[item.start].sent.start][item.mention.actor.id].append(item)
+        by_sentence[sentence_of[item.start][0]][item.mention.actor.id].append(item)
     fired: dict[tuple[int, str, str], list[tuple[str, Candidate]]] = defaultdict(list)
     for candidate in rule_candidates:
-        sentence, subject = candidate.trigger.sent.start, candidate.subject.mention.actor.id
+        sentence, subject = sentence_of[candidate.trigger.i][0], candidate.subject.mention.actor.id
         for obj in (candidate.object, candidate.object2):
             if obj is None:
                 continue
@@ -243,8 +272,9 @@ def pairs(doc: Doc, mentions: list[TokenMention], rule_candidates: list[Candidat
                 fired[(sentence, obj.mention.actor.id, subject)].append((candidate.predicate, candidate))
     found = []
     for start, actors in by_sentence.items():
-        sentence = doc[start].sent
-        shared = _sentence_features(sentence)
+        end = sentence_of[start][1]
+        sentence = doc[start:end]
+        shared = _sentence_features(parse, start, end)
         ids = list(actors)
         for n, one in enumerate(ids):
             for other in ids[n + 1:]:
@@ -259,8 +289,8 @@ def pairs(doc: Doc, mentions: list[TokenMention], rule_candidates: list[Candidat
                     for first, second in nearest:
                         subject, obj = (first, second) if first.mention.actor.id == subject_id else (second, first)
                         order = "s_first" if subject is first else "o_first"
-                        between = _between_features(doc, first, second, _others_between(actors, first, second), order)
-                        features.update(dict.fromkeys(_features(doc, subject, obj, shared, between, rules, reverse)))
+                        between = _between_features(parse, first, second, _others_between(actors, first, second), order)
+                        features.update(_features(parse, subject, obj, shared, between, rules, reverse))
                     first, second = nearest[0]
                     subject, obj = (first, second) if first.mention.actor.id == subject_id else (second, first)
                     found.append(Pair(sentence, subject, obj, tuple(features), rules))
@@ -271,15 +301,16 @@ def _others_between(actors: dict[str, list[TokenMention]], first: TokenMention, 
     return sum(1 for ms in actors.values() for m in ms if first.end <= m.start and m.end <= second.start)
 
 
-def _features(doc: Doc, subject: TokenMention, obj: TokenMention, shared: list[str], between: list[str],
-              rules: tuple[tuple[str, Candidate], ...], reverse) -> tuple[str, ...]:
-    a, b = head_token(doc, subject), head_token(doc, obj)
-    found = ["bias", *shared, *_mention_features("s_", doc, subject, a), *_mention_features("o_", doc, obj, b),
-             f"types:{subject.mention.actor.type}|{obj.mention.actor.type}", *_path_features(doc, a, b), *between]
+def _features(p: _Parse, subject: TokenMention, obj: TokenMention, shared: list[str], between: list[str],
+              rules: tuple[tuple[str, Candidate], ...], reverse) -> dict[str, None]:
+    """One mention pair's features, in order, each once."""
+    a, b = _head_index(p.t, subject), _head_index(p.t, obj)
+    found = ["bias", *shared, *_mention_features("s_", p, subject, a), *_mention_features("o_", p, obj, b),
+             f"types:{subject.mention.actor.type}|{obj.mention.actor.type}", *_path_features(p, a, b), *between]
     for predicate, candidate in rules:
         found += [f"rule:{predicate}", f"rule_by:{candidate.extractor}:{predicate}"]
     for predicate, _ in reverse:
         found.append(f"rule_rev:{predicate}")
     if rules:
         found.append("rule_any")
-    return tuple(dict.fromkeys(found))
+    return dict.fromkeys(found)

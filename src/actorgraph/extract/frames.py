@@ -11,6 +11,7 @@ from .mentions import TokenMention
 from .patterns import Candidate, between_parties, structural_relations
 from .syntax import (Arguments, child, conjuncts, nearest_clause_verb, object_tokens, prep_objects, purpose_objects,
                      subject_tokens)
+from .tokens import table
 
 NOT_PLACES = {"controls", "hosts"}
 SUBJECT_NOT_PLACE = {"leads", "member_of", "cooperates_with", "supports", "endorses", "mediates",
@@ -44,8 +45,12 @@ def _types_ok(candidate: Candidate, subject_types=frozenset(), object_types=froz
 def word_forms(token: Token) -> list[str]:
     """The lemma plus crude stems of the surface form: the small model sometimes mis-lemmatises
     ('hates' -> 'hat'), and a missed trigger costs more than a stray lookup."""
-    lower = token.lower_
-    forms = [token.lemma_.lower(), lower]
+    return forms_of(token.lemma_.lower(), token.lower_)
+
+
+def forms_of(lemma: str, lower: str) -> list[str]:
+    """`word_forms` of a token given its lower-cased lemma and text."""
+    forms = [lemma, lower]
     for suffix, replacement in (("ies", "y"), ("es", ""), ("es", "e"), ("s", ""), ("ed", ""), ("ed", "e"),
                                 ("d", ""), ("ing", ""), ("ing", "e")):
         if lower.endswith(suffix) and len(lower) > len(suffix) + 2:
@@ -219,11 +224,14 @@ def _noun_candidates(noun: Token, frames: list[NounFrame], args: Arguments) -> l
 
 
 def _phrase_candidates(doc: Doc, args: Arguments) -> list[Candidate]:
-    words = [t.lower_ for t in doc]
+    words = table(doc).lower
+    starts: dict[str, list[int]] = {}
+    for i, word in enumerate(words):
+        starts.setdefault(word, []).append(i)
     result = []
     for cue in cues().phrases:
         n = len(cue.words)
-        for i in range(len(words) - n + 1):
+        for i in starts.get(cue.words[0], ()):
             if tuple(words[i:i + n]) != cue.words:
                 continue
             trigger = doc[i + cue.trigger]
@@ -287,16 +295,16 @@ def candidates(doc: Doc, mentions: list[TokenMention]) -> list[Candidate]:
     args = Arguments(mentions)
     lexicon = cues()
     found: list[Candidate] = []
-    for token in doc:
-        lemma = token.lemma_.lower()
-        if token.pos_ in {"VERB", "AUX"} or (token.tag_ == "VBN" and token.pos_ == "ADJ"):
-            frames = list(dict.fromkeys(f for form in word_forms(token) for f in lexicon.frames_for_verb(form)))
+    t = table(doc)
+    for i, (lemma, pos, tag) in enumerate(zip(t.lemma, t.pos, t.tag)):
+        if pos in {"VERB", "AUX"} or (tag == "VBN" and pos == "ADJ"):
+            frames = list(dict.fromkeys(f for form in forms_of(lemma, t.lower[i]) for f in lexicon.frames_for_verb(form)))
             if frames:
-                found.extend(_verb_candidates(token, frames, args))
-        elif token.pos_ in {"NOUN", "PROPN", "ADJ"} and token.i not in args.at:
+                found.extend(_verb_candidates(doc[i], frames, args))
+        elif pos in {"NOUN", "PROPN", "ADJ"} and i not in args.at:
             frames = lexicon.frames_for_noun(lemma)
             if frames:
-                found.extend(_noun_candidates(token, frames, args))
+                found.extend(_noun_candidates(doc[i], frames, args))
     found.extend(_phrase_candidates(doc, args))
     found.extend(structural_relations(doc, mentions, args))
     return found

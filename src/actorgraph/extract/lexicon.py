@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, cached_property
 from importlib import resources
 from pathlib import Path
 
@@ -199,10 +199,24 @@ class Cues:
     mediation: dict[str, frozenset[str]] = field(default_factory=dict)
 
     def frames_for_verb(self, lemma: str) -> list[VerbFrame]:
-        return [f for f in self.verb_frames if lemma in f.verbs]
+        return list(self._frames_by_word[0].get(lemma, ()))
 
     def frames_for_noun(self, lemma: str) -> list[NounFrame]:
-        return [f for f in self.noun_frames if lemma in f.nouns]
+        return list(self._frames_by_word[1].get(lemma, ()))
+
+    @cached_property
+    def _frames_by_word(self) -> tuple[dict[str, list[VerbFrame]], dict[str, list[NounFrame]]]:
+        """Verb and noun frames by each word that triggers them, in the lexicon's order (a lookup
+        per token instead of a scan of every frame)."""
+        verbs: dict[str, list[VerbFrame]] = {}
+        nouns: dict[str, list[NounFrame]] = {}
+        for frame in self.verb_frames:
+            for verb in frame.verbs:
+                verbs.setdefault(verb, []).append(frame)
+        for frame in self.noun_frames:
+            for noun in frame.nouns:
+                nouns.setdefault(noun, []).append(frame)
+        return verbs, nouns
 
 
 def _set(values) -> frozenset[str]:

@@ -13,6 +13,7 @@ from spacy.util import filter_spans
 from ..models import Actor, Mention
 from ..names import slug
 from .lexicon import Gazetteer, cues, gazetteer
+from .tokens import table
 
 TITLE_NOUNS = {"minister", "spokesman", "spokesperson", "president", "chief", "commander", "leader",
                "secretary", "envoy", "ambassador", "general", "official", "governor"}
@@ -102,8 +103,14 @@ def _gazetteer_spans(doc: Doc, gaz: Gazetteer) -> list[tuple[Span, Actor, str]]:
 def _demonym_spans(doc: Doc, gaz: Gazetteer) -> list[tuple[Span, Actor, str]]:
     """'Rwandan soldiers' is Rwanda acting; 'Uzbek fighters' is a contingent; 'the Turks' is Turkey."""
     words = cues().anaphora
-    found = []
-    for token in doc:
+    found, parse = [], table(doc)
+    fighters, modifiers = words["fighter_nouns"], {"amod", "compound", "nmod"}
+    for i, lower in enumerate(parse.lower):  # only a demonym, or a modifier of a fighter noun, can be one
+        h = parse.head[i]
+        if lower not in gaz.by_demonym and not (parse.dep[i] in modifiers and h > i and (
+                parse.lemma[h] in fighters or parse.lower[h] in fighters)):
+            continue
+        token = doc[i]
         state_id = gaz.by_demonym.get(token.lower_)
         head = token.head
         if token.dep_ in {"amod", "compound", "nmod"} and head.i > token.i:
@@ -136,10 +143,9 @@ def _population_spans(doc: Doc, gaz: Gazetteer) -> list[tuple[Span, Actor, str]]
     girls'): the noun with its modifiers; numbers and quantities stay in the mention, not the name."""
     words = cues().anaphora
     modifiers = {"amod", "compound", "nummod", "quantmod", "nmod", "det", "poss"}
-    found = []
-    for token in doc:
-        if token.lower_ not in words["victim_nouns"] or token.pos_ not in {"NOUN", "PROPN", "ADJ"}:
-            continue
+    found, parse = [], table(doc)
+    for token in (doc[i] for i, lower in enumerate(parse.lower)
+                  if lower in words["victim_nouns"] and parse.pos[i] in {"NOUN", "PROPN", "ADJ"}):
         start = min([c.left_edge.i for c in token.lefts if c.dep_ in modifiers] + [token.i])
         if token.dep_ == "pobj" and token.head.lower_ == "of" and token.head.head.lower_ in words["quantity_nouns"]:
             start = min(start, token.head.head.left_edge.i)
@@ -224,8 +230,8 @@ def _ner_spans(doc: Doc, gaz: Gazetteer) -> list[tuple[Span, Actor, str]]:
                 end += 1
             span = doc[span.start:end]
         found.append((span, _text_actor(span.text, type_, gaz), "ner"))
-    for token in doc:
-        if token.lower_ in heads and token.is_title and token.i > 0:
+    for token in (doc[i] for i, lower in enumerate(table(doc).lower) if lower in heads):
+        if token.is_title and token.i > 0:
             start = token.i
             while start > 0 and (doc[start - 1].is_title or doc[start - 1].lower_ in {"al", "-", "of"}
                                  or _possessive_in_name(doc, start - 1)) and not doc[start - 1].is_sent_start:
@@ -251,8 +257,8 @@ def _acronym_spans(doc: Doc, named: list[TokenMention], gaz: Gazetteer) -> list[
         words = [t.text for t in doc[item.start:item.end] if t.is_title and t.lower_ not in {"of", "the", "and"}]
         if len(words) >= 2:
             acronyms.setdefault("".join(w[0] for w in words), item.mention.actor)
-    for token in doc:
-        if token.text in acronyms and token.is_upper and gaz.lookup(token.text) is None:
+    for token in (doc[i] for i, text in enumerate(table(doc).orth) if text in acronyms):
+        if token.is_upper and gaz.lookup(token.text) is None:
             found.append((doc[token.i: token.i + 1], acronyms[token.text], "acronym"))
     return found
 
@@ -266,8 +272,8 @@ def _short_names(doc: Doc, named: list[TokenMention]) -> list[tuple[Span, Actor,
         if actor.type == "person" and item.end - item.start >= 2:
             by_word.setdefault(doc[item.end - 1].text, actor)
     found = []
-    for token in doc:
-        if token.text in by_word and token.is_title:
+    for token in (doc[i] for i, text in enumerate(table(doc).orth) if text in by_word):
+        if token.is_title:
             found.append((doc[token.i: token.i + 1], by_word[token.text], "short-name"))
     return found
 
@@ -305,7 +311,7 @@ def _fighters_by_example(doc: Doc, mentions: list[TokenMention], gaz: Gazetteer)
     contingents ('Uzbek fighters'), not the populations the same words name elsewhere."""
     by_token = {i: m for m in mentions for i in range(m.start, m.end)}
     fighters = cues().anaphora["fighter_nouns"]
-    heads = [t for t in doc if t.lower_ in fighters or t.lemma_.lower() in fighters]
+    heads = [doc[i] for i in table(doc).having(fighters)]
     found: dict[int, TokenMention] = {}
     for token in heads:
         for example in _listed_examples(token):

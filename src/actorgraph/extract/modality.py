@@ -144,12 +144,13 @@ def firm(modality: str, sentence: Span) -> bool:
     return modality == "hedged" and any(phrase in lowered for phrase in cues().modality["hedge_phrases"])
 
 
-def modality_features(trigger: Token) -> tuple[str, ...]:
-    """What the learned modality classifier reads: the rules' own verdict, the words that govern
-    the trigger with their negations, auxiliaries and markers, and the sentence's cue words."""
+def modality_features(trigger: Token, rule: str | None = None) -> tuple[str, ...]:
+    """What the learned modality classifier reads: the rules' own verdict (`rule`, when already
+    read), the words that govern the trigger with their negations, auxiliaries and markers, and
+    the sentence's cue words."""
     words = cues().modality
     sentence = trigger.sent
-    found = [f"rule={modality_of(trigger)[0]}"]
+    found = [f"rule={rule or modality_of(trigger)[0]}"]
     if _is_question(sentence):
         found.append("question_mark")
     lowered = sentence.text.lower()

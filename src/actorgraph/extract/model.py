@@ -37,17 +37,21 @@ class StaleModel(RuntimeError):
     """The model file was built for other features than this code computes."""
 
 
+def binary_rows(features: list[tuple[str, ...]], vocabulary: dict[str, int]) -> csr_matrix:
+    """One row per list of distinct features, 1 in each known feature's column; unknown features drop
+    out. Built straight in CSR form with each row's columns sorted, the matrix scipy makes from
+    (row, column) pairs, so the scores are the same to the last bit."""
+    get = vocabulary.get
+    rows = [sorted(c for c in map(get, row) if c is not None) for row in features]
+    indptr = np.cumsum([0, *map(len, rows)], dtype=np.int32)
+    indices = np.fromiter((c for row in rows for c in row), dtype=np.int32, count=int(indptr[-1]))
+    return csr_matrix((np.ones(len(indices), dtype=np.float32), indices, indptr),
+                      shape=(len(features), len(vocabulary)), dtype=np.float32)
+
+
 def feature_matrix(pairs: list[Pair], vocabulary: dict[str, int]) -> csr_matrix:
     """Binary features of each pair (rows) over the vocabulary (columns); unknown features drop out."""
-    rows, cols = [], []
-    for n, pair in enumerate(pairs):
-        for feature in pair.features:
-            column = vocabulary.get(feature)
-            if column is not None:
-                rows.append(n)
-                cols.append(column)
-    data = np.ones(len(rows), dtype=np.float32)
-    return csr_matrix((data, (rows, cols)), shape=(len(pairs), len(vocabulary)), dtype=np.float32)
+    return binary_rows([pair.features for pair in pairs], vocabulary)
 
 
 def rule_backed(pairs: list[Pair], labels: tuple[str, ...]) -> np.ndarray:
@@ -78,10 +82,7 @@ class ModalityModel:
     def predict(self, features: list[tuple[str, ...]]) -> list[str]:
         if not features:
             return []
-        rows = [(n, self.vocabulary[f]) for n, fs in enumerate(features) for f in fs if f in self.vocabulary]
-        X = csr_matrix((np.ones(len(rows), dtype=np.float32), ([r for r, _ in rows], [c for _, c in rows])),
-                       shape=(len(features), len(self.vocabulary)))
-        scores = np.asarray(X @ self.weights.T) + self.bias
+        scores = np.asarray(binary_rows(features, self.vocabulary) @ self.weights.T) + self.bias
         return [self.classes[k] for k in scores.argmax(axis=1)]
 
 

@@ -12,6 +12,7 @@ from spacy.tokens import Doc, Token
 from .lexicon import cues, gazetteer
 from .mentions import TokenMention
 from .syntax import Arguments, child, subject_tokens
+from .tokens import table
 
 COALITION_WORDS = {"alliance", "coalition", "front", "council", "force", "union", "bloc", "platform",
                    "movement", "axis", "operations", "room"}
@@ -59,9 +60,9 @@ def _hyphen_compounds(doc: Doc, args: Arguments) -> list[Candidate]:
     sentence names (the clause's subject is no party to it)."""
     compounds = cues().compounds
     found = []
-    for token in doc:
-        spec = compounds.get(token.lower_)
-        if spec is None or token.i < 2 or doc[token.i - 1].text not in {"-", "\u2013"}:
+    for token in (doc[i] for i, lower in enumerate(table(doc).lower) if lower in compounds):
+        spec = compounds[token.lower_]
+        if token.i < 2 or doc[token.i - 1].text not in {"-", "\u2013"}:
             continue
         base = args.at.get(token.i - 2)
         target = args.actor(token.head) if token.head.i != token.i else None
@@ -79,9 +80,7 @@ def _allegiance(doc: Doc, args: Arguments) -> list[Candidate]:
     pledge names, or of the one whose leader it names (the annotation guide's rule)."""
     words = cues().allegiance
     found = []
-    for token in doc:
-        if token.lemma_.lower() not in words["nouns"] and token.lower_ not in words["nouns"]:
-            continue
+    for token in (doc[i] for i in table(doc).having(words["nouns"])):
         targets = [t for prep in token.children if prep.dep_ == "prep" and prep.lower_ == "to"
                    for t in prep.children if t.dep_ == "pobj"]
         groups = []
@@ -126,9 +125,7 @@ def _brokered_talks(doc: Doc, args: Arguments) -> list[Candidate]:
     subject)."""
     words = cues().mediation
     found = []
-    for talks in doc:
-        if talks.lemma_.lower() not in words["talk_nouns"] and talks.lower_ not in words["talk_nouns"]:
-            continue
+    for talks in (doc[i] for i in table(doc).having(words["talk_nouns"])):
         parties = [m for m in between_parties(talks, args) if m.mention.actor.type != "place"]
         brokered = any(c.lower_ in words["broker_words"] or c.lemma_.lower() in words["broker_words"]
                        for c in [*talks.children, talks.head])
@@ -182,10 +179,8 @@ def _listed_members(doc: Doc, mentions: list[TokenMention]) -> list[Candidate]:
 
 def _membership_verbs(doc: Doc, args: Arguments) -> list[Candidate]:
     """'The MNJTF, made up mainly of troops from A, B and C' / 'the coalition comprises A and B'."""
-    found = []
-    for token in doc:
-        if token.lemma_.lower() not in MEMBERSHIP_VERBS or token.pos_ != "VERB":
-            continue
+    found, parse = [], table(doc)
+    for token in (doc[i] for i, lemma in enumerate(parse.lemma) if lemma in MEMBERSHIP_VERBS and parse.pos[i] == "VERB"):
         if token.lemma_ == "make" and not child(token, "prt"):
             continue
         whole = args.actor(token.head) if token.dep_ in {"acl", "relcl"} else args.actor(child(token, "nsubj"))
@@ -203,10 +198,8 @@ def _membership_verbs(doc: Doc, args: Arguments) -> list[Candidate]:
 
 def _under_leader(doc: Doc, args: Arguments) -> list[Candidate]:
     """'the remaining JAS faction under Bakura' / 'forces under General X': the person leads it."""
-    found = []
-    for token in doc:
-        if token.lower_ != "under" or token.dep_ != "prep":
-            continue
+    found, parse = [], table(doc)
+    for token in (doc[i] for i, lower in enumerate(parse.lower) if lower == "under" and parse.dep[i] == "prep"):
         group = args.actor(token.head)
         leaders = [args.at[c.i] for c in token.children if c.dep_ == "pobj" and c.i in args.at]
         for leader in leaders:
@@ -227,9 +220,9 @@ def _titled_persons(doc: Doc, mentions: list[TokenMention]) -> list[Candidate]:
 
 def _killed_in_attack(doc: Doc, args: Arguments) -> list[Candidate]:
     """'Yuldashev died in a US drone strike' / 'Shekau dies during an attack by ISWAP fighters'."""
-    found = []
-    for token in doc:
-        if token.lemma_ not in {"die", "kill", "wound", "injure", "assassinate"} or token.pos_ != "VERB":
+    found, parse, verbs = [], table(doc), {"die", "kill", "wound", "injure", "assassinate"}
+    for token in (doc[i] for i, lemma in enumerate(parse.lemma) if lemma in verbs and parse.pos[i] == "VERB"):
+        if token.lemma_ not in verbs:  # the table's lemmas are lower-cased
             continue
         victims = [args.actor(c) for c in token.children if c.dep_ in {"nsubj", "nsubjpass"} and args.actor(c)]
         for prep in (c for c in token.children if c.dep_ == "prep" and c.lower_ in {"in", "during", "by"}):

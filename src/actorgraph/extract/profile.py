@@ -18,6 +18,7 @@ from spacy.tokens import Doc
 from ..models import Document, Relation
 from .lexicon import gazetteer, package_yaml
 from .rhetoric import RhetoricSpan, excluded_from_evidence, loaded_labels
+from .tokens import table
 
 GENRES = ("news", "analysis", "opinion", "statement")
 MODALITIES = ("asserted", "hedged", "reported", "negated", "question", "conditional")
@@ -105,7 +106,9 @@ def probable_misspellings(doc: Doc, mentions: list) -> list[dict]:
 
 
 def _count(phrases, text: str) -> int:
-    return sum(len(re.findall(rf"(?<![\w-]){re.escape(p.lower())}(?![\w-])", text)) for p in phrases)
+    """Whole-word occurrences of the phrases in `text` (the regex only runs for those the text contains)."""
+    return sum(len(re.findall(rf"(?<![\w-]){re.escape(p.lower())}(?![\w-])", text)) for p in phrases
+               if p.lower() in text)
 
 
 def genre(doc: Doc, relations: list[Relation], spans: list[RhetoricSpan]) -> tuple[str, dict]:
@@ -115,10 +118,12 @@ def genre(doc: Doc, relations: list[Relation], spans: list[RhetoricSpan]) -> tup
     earlier genre in (news, analysis, opinion, statement)."""
     cues = _settings()["genre"]
     scoring = _settings()["scoring"]
-    first = doc.text.strip().partition("\n")[0]
-    quoted = [m.span() for m in QUOTED.finditer(doc.text)]
-    unquoted = QUOTED.sub(" ", doc.text).lower()
-    per = float(scoring["per_sentences"]) / max(1, len(list(doc.sents)))
+    tokens = table(doc)
+    text = tokens.text
+    first = text.strip().partition("\n")[0]
+    quoted = [m.span() for m in QUOTED.finditer(text)]
+    unquoted = QUOTED.sub(" ", text).lower()
+    per = float(scoring["per_sentences"]) / max(1, len(tokens.sentences))
     scores = {}
     for name in GENRES:
         spec = cues[name]
@@ -134,7 +139,7 @@ def genre(doc: Doc, relations: list[Relation], spans: list[RhetoricSpan]) -> tup
                                 + len(counted) * float(opinion["rhetoric_weight"]) / 2
                                 + questions * float(opinion["question_weight"]))
     reported = sum(r.modality == "reported" for r in relations) / len(relations) if relations else 0.0
-    scores["news"] += (float(cues["news"]["dateline_weight"]) * bool(DATELINE.search(doc.text))
+    scores["news"] += (float(cues["news"]["dateline_weight"]) * bool(DATELINE.search(text))
                        + reported * float(scoring["news_reported_share_weight"]))
     scores = {k: round(v, 3) for k, v in scores.items()}
     return max(GENRES, key=lambda g: (scores[g], -GENRES.index(g))), scores
@@ -147,7 +152,7 @@ def _sources(doc: Doc, mentions: list, relations: list[Relation], spans: list[Rh
         m.mention.text.lower() for m in mentions if m.mention.via != "coref"}
     named, unnamed = [], []
     for speaker in dict.fromkeys(r.attributed_to for r in relations if r.attributed_to):
-        at = doc.text.find(speaker)
+        at = table(doc).text.find(speaker)
         words = doc.char_span(at, at + len(speaker), alignment_mode="expand") if at >= 0 else None
         proper = words is not None and any(t.pos_ == "PROPN" or t.ent_type_ for t in words)
         (named if speaker.lower() in actors or proper else unnamed).append(speaker)

@@ -13,10 +13,11 @@ from functools import cache
 from pathlib import Path
 
 import yaml
-from spacy.tokens import Doc, Span, Token
+from spacy.tokens import Doc, Token
 
 from .lexicon import package_yaml
 from .nlp import load
+from .tokens import TokenTable, table
 
 GAP = "..."
 CAPS = re.compile(r"\b(?=[A-Z ]*[A-Z]{4})[A-Z]{2,}(?: [A-Z]{2,})+\b")
@@ -104,110 +105,149 @@ def _match(forms: list[tuple[str, str]], i: int, words: tuple[str, ...], gap: in
     return None
 
 
+@dataclass(frozen=True)
+class _CueIndex:
+    """The cues of some techniques by the word they open with, so each token is looked up once for
+    all of them; cues opening with a wildcard are tried where a token has one of their prefixes,
+    cues opening with a gap everywhere. A cue is (technique, rank in its technique's cues)."""
+
+    cues: dict[str, tuple[tuple[tuple[str, ...], float], ...]]
+    by_word: dict[str, tuple[tuple[str, int], ...]]
+    wildcards: tuple[tuple[str, str, int], ...]  # (opening word, technique, rank)
+    prefixes: tuple[str, ...]
+    everywhere: tuple[tuple[str, int], ...]
+
+
 @cache
-def _by_first_word(cues: tuple[tuple[tuple[str, ...], float], ...]) -> tuple[dict, tuple]:
-    """Cues indexed by their first word, so a token is tried only against cues that can start there;
-    cues opening with a wildcard or a gap are tried everywhere."""
-    index: dict[str, list] = {}
-    anywhere = []
-    for cue in cues:
-        first = cue[0][0] if cue[0] else GAP
-        if first == GAP or first.endswith("*"):
-            anywhere.append(cue)
-        else:
-            index.setdefault(first, []).append(cue)
-    return index, tuple(anywhere)
+def _cue_index(techniques: tuple[str, ...]) -> _CueIndex:
+    """The index of these techniques' cues (rank: a cue's first place in its technique's list)."""
+    lex = rhetoric()
+    cues = {key: lex.techniques[key].cues for key in techniques}
+    by_word: dict[str, list[tuple[str, int]]] = {}
+    wildcards, everywhere = [], []
+    for key, entries in cues.items():
+        for rank, (words, _) in enumerate(entries):
+            if entries.index(entries[rank]) != rank:
+                continue
+            first = words[0] if words else GAP
+            if first == GAP:
+                everywhere.append((key, rank))
+            elif first.endswith("*"):
+                wildcards.append((first, key, rank))
+            else:
+                by_word.setdefault(first, []).append((key, rank))
+    return _CueIndex(cues, {k: tuple(v) for k, v in by_word.items()}, tuple(wildcards),
+                     tuple(w[:-1] for w, _, _ in wildcards), tuple(everywhere))
 
 
-def _sentence_bounds(sent: Span) -> tuple[int, int]:
-    return sent.start_char + len(sent.text) - len(sent.text.lstrip()), sent.start_char + len(sent.text.rstrip())
+def _sentence_bounds(t: TokenTable, start: int, end: int) -> tuple[int, int]:
+    """Character offsets of sentence start:end without its surrounding white space."""
+    text, start_char = t.sentence_text(start, end), t.idx[start]
+    return start_char + len(text) - len(text.lstrip()), start_char + len(text.rstrip())
 
 
 def _span(doc: Doc, technique: str, start: int, end: int, confidence: float, cue: str) -> RhetoricSpan:
-    return RhetoricSpan(technique, start, end, doc.text[start:end], round(confidence, 3), cue)
+    return RhetoricSpan(technique, start, end, table(doc).text[start:end], round(confidence, 3), cue)
 
 
-def _forms(sent: Span) -> list[tuple[str, str]]:
-    """Each token's lower-case text and lemma, read once per sentence (spaCy builds a Token object
-    on every index)."""
-    return [(t.lower_, t.lemma_.lower()) for t in sent]
+def _forms(t: TokenTable, start: int, end: int) -> list[tuple[str, str]]:
+    """Each token's lower-case text and lemma in sentence start:end."""
+    return list(zip(t.lower[start:end], t.lemma[start:end]))
 
 
-def _cue_hits(forms: list[tuple[str, str]], cues: tuple[tuple[tuple[str, ...], float], ...], gap: int):
-    index, anywhere = _by_first_word(cues)
+def _cue_hits(forms: list[tuple[str, str]], index: _CueIndex, gap: int) -> dict[str, list[tuple]]:
+    """Per technique, its cue matches (start, end, cue, confidence) in a sentence's `forms`, by
+    start and then by the cue's place in the technique's list."""
+    starts = set()
     for i, (lower, lemma) in enumerate(forms):
-        candidates = index.get(lower, []) + (index.get(lemma, []) if lemma != lower else [])
-        candidates += [c for c in anywhere if c[0][0] == GAP or _word_matches((lower, lemma), c[0][0])]
-        if len(candidates) > 1:
-            candidates = sorted(set(candidates), key=cues.index)
-        for words, confidence in candidates:
-            end = _match(forms, i, words, gap)
-            if end is not None and end > i:
-                yield i, end, " ".join(words), confidence
+        starts.update((key, i, rank) for key, rank in index.by_word.get(lower, ()))
+        if lemma != lower:
+            starts.update((key, i, rank) for key, rank in index.by_word.get(lemma, ()))
+        if index.prefixes and (lower.startswith(index.prefixes) or lemma.startswith(index.prefixes)):
+            starts.update((key, i, rank) for word, key, rank in index.wildcards
+                          if _word_matches((lower, lemma), word))
+        starts.update((key, i, rank) for key, rank in index.everywhere)
+    hits: dict[str, list[tuple]] = {}
+    for key, i, rank in sorted(starts):
+        words, confidence = index.cues[key][rank]
+        end = _match(forms, i, words, gap)
+        if end is not None and end > i:
+            hits.setdefault(key, []).append((i, end, " ".join(words), confidence))
+    return hits
 
 
 def _lexical_spans(doc: Doc, lex: Rhetoric) -> list[RhetoricSpan]:
     """Cue matches: phrase-scope techniques span the words, sentence-scope ones the sentence."""
+    t = table(doc)
+    techniques = [tech for tech in lex.techniques.values() if tech.scope in {"phrase", "sentence"}]
+    index = _cue_index(tuple(tech.id for tech in techniques))
     found = []
-    for sent in doc.sents:
-        forms = _forms(sent)
-        for tech in (t for t in lex.techniques.values() if t.scope in {"phrase", "sentence"}):
-            hits = list(_cue_hits(forms, tech.cues, lex.max_gap))
-            if tech.scope == "sentence" and hits:
-                _, _, cue, confidence = max(hits, key=lambda h: h[3])
-                found.append(_span(doc, tech.id, *_sentence_bounds(sent), confidence, cue))
-            for s, e, cue, confidence in hits if tech.scope == "phrase" else ():
-                found.append(_span(doc, tech.id, sent[s].idx, sent[e - 1].idx + len(sent[e - 1]), confidence, cue))
+    for start, end in t.sentences:
+        hits = _cue_hits(_forms(t, start, end), index, lex.max_gap)
+        for tech in (tech for tech in techniques if tech.id in hits):
+            if tech.scope == "sentence":
+                _, _, cue, confidence = max(hits[tech.id], key=lambda h: h[3])
+                found.append(_span(doc, tech.id, *_sentence_bounds(t, start, end), confidence, cue))
+                continue
+            for s, e, cue, confidence in hits[tech.id]:
+                found.append(_span(doc, tech.id, t.idx[start + s], t.end_char[start + e - 1], confidence, cue))
     return found
 
 
 def _question_spans(doc: Doc, lex: Rhetoric) -> list[RhetoricSpan]:
     """Questions in running prose (not an interview); cued ones are surer. A question alone on
     its line (a title or subheading) poses a topic and counts only with a cue."""
-    if any(line.strip().lower().startswith(lex.interview_markers) for line in doc.text.splitlines()):
+    t = table(doc)
+    if any(line.strip().lower().startswith(lex.interview_markers) for line in t.text.splitlines()):
         return []
     technique = lex.techniques["rhetorical_question"]
+    index = _cue_index((technique.id,))
     found = []
-    for sent in doc.sents:
-        if not sent.text.rstrip(" \"'\u201d\u2019)\n").endswith("?"):
+    for start, end in t.sentences:
+        if not t.sentence_text(start, end).rstrip(" \"'\u201d\u2019)\n").endswith("?"):
             continue
-        cue = next((c for _, _, c, _ in _cue_hits(_forms(sent), technique.cues, lex.max_gap)), None)
-        start, end = _sentence_bounds(sent)
-        alone = doc.text[:start].rstrip(" \t")[-1:] in {"", "\n"} and doc.text[end:].lstrip(" \t")[:1] in {"", "\n"}
+        hits = _cue_hits(_forms(t, start, end), index, lex.max_gap).get(technique.id)
+        cue = hits[0][2] if hits else None
+        start_char, end_char = _sentence_bounds(t, start, end)
+        alone = t.text[:start_char].rstrip(" \t")[-1:] in {"", "\n"} and \
+            t.text[end_char:].lstrip(" \t")[:1] in {"", "\n"}
         if cue is None and alone:
             continue
         confidence = technique.cue_confidence if cue else technique.confidence
-        found.append(_span(doc, technique.id, start, end, confidence, cue or "?"))
+        found.append(_span(doc, technique.id, start_char, end_char, confidence, cue or "?"))
     return found
 
 
 def _slogan_shapes(doc: Doc, lex: Rhetoric) -> list[RhetoricSpan]:
     """Short exclamations and runs of capitalised words (not names or acronyms) read as slogans."""
     confidence = lex.techniques["slogans"].confidence * 0.85
+    t = table(doc)
     found = []
-    for sent in doc.sents:
-        words = [t for t in sent if t.is_alpha]
-        if sent.text.rstrip().endswith("!") and 0 < len(words) <= 10:
-            found.append(_span(doc, "slogans", *_sentence_bounds(sent), confidence, "!"))
-        for caps in CAPS.finditer(sent.text):
-            run = doc.char_span(sent.start_char + caps.start(), sent.start_char + caps.end(), alignment_mode="expand")
-            if not any(t.ent_type_ for t in run):
+    for start, end in t.sentences:
+        text = t.sentence_text(start, end)
+        if text.rstrip().endswith("!") and 0 < sum(t.is_alpha[start:end]) <= 10:
+            found.append(_span(doc, "slogans", *_sentence_bounds(t, start, end), confidence, "!"))
+        for caps in CAPS.finditer(text):
+            run = doc.char_span(t.idx[start] + caps.start(), t.idx[start] + caps.end(), alignment_mode="expand")
+            if not any(token.ent_type_ for token in run):
                 found.append(_span(doc, "slogans", run.start_char, run.end_char, confidence, "CAPS"))
     return found
 
 
 def _repetition_spans(doc: Doc, lex: Rhetoric) -> list[RhetoricSpan]:
     """A content word used min_count times within a few sentences: the span runs first to last use."""
-    spec, sents, found = lex.repetition, list(doc.sents), []
-    for k in range(len(sents)):
-        uses: dict[str, list[Token]] = defaultdict(list)
-        for token in (t for s in sents[k:k + int(spec["window_sentences"])] for t in s):
-            if token.pos_ in {"NOUN", "VERB", "ADJ"} and token.is_alpha and not token.is_stop \
-                    and not token.ent_type_ and token.lemma_.lower() not in spec["ignore"]:
-                uses[token.lemma_.lower()].append(token)
+    spec, t, found = lex.repetition, table(doc), []
+    content = [lemma if pos in {"NOUN", "VERB", "ADJ"} and alpha and not stop and not ent and lemma not in spec["ignore"]
+               else None for lemma, pos, alpha, stop, ent in zip(t.lemma, t.pos, t.is_alpha, t.is_stop, t.ent_type)]
+    sentences, window = t.sentences, int(spec["window_sentences"])
+    for k in range(len(sentences)):
+        uses: dict[str, list[int]] = defaultdict(list)
+        for i in range(sentences[k][0], sentences[min(k + window, len(sentences)) - 1][1]):
+            if content[i] is not None:
+                uses[content[i]].append(i)
         for lemma, tokens in uses.items():
             if len(tokens) >= int(spec["min_count"]):
-                found.append(_span(doc, "repetition", tokens[0].idx, tokens[-1].idx + len(tokens[-1]),
+                found.append(_span(doc, "repetition", t.idx[tokens[0]], t.end_char[tokens[-1]],
                                    lex.techniques["repetition"].confidence, lemma))
     return found
 
@@ -242,8 +282,13 @@ def excluded_from_evidence(spans: list[RhetoricSpan], start: int, end: int) -> R
 def label_of(token: Token) -> str | None:
     """The actor label a word is (lemma form, "terrorists" -> "terrorist"); its register
     (pejorative, laudatory, neutral) is rhetoric().actor_labels[label]."""
+    return _label_in(token.lemma_.lower(), token.lower_)
+
+
+def _label_in(*forms: str) -> str | None:
+    """The first of a word's forms that is an actor label."""
     labels = rhetoric().actor_labels
-    return next((f for f in (token.lemma_.lower(), token.lower_) if f in labels), None)
+    return next((f for f in forms if f in labels), None)
 
 
 def _labelled_actors(token: Token, covering: dict[int, list]) -> list:
@@ -278,9 +323,12 @@ def loaded_labels(doc: Doc, mentions: list) -> dict[str, Counter]:
         for i in range(item.start, item.end):
             covering[i].append(item)
     result: dict[str, Counter] = defaultdict(Counter)
-    for token in doc:
-        label = label_of(token)
-        for name in dict.fromkeys(m.mention.actor.name for m in _labelled_actors(token, covering) if label):
+    t = table(doc)
+    for i, forms in enumerate(zip(t.lemma, t.lower)):
+        label = _label_in(*forms)
+        if label is None:
+            continue
+        for name in dict.fromkeys(m.mention.actor.name for m in _labelled_actors(doc[i], covering)):
             result[name][label] += 1
     return dict(result)
 

@@ -6,9 +6,10 @@ import calendar
 import re
 from datetime import date
 
-from spacy.tokens import Doc, Span, Token
+from spacy.tokens import Span, Token
 
 from ..models import TimeSpan
+from .tokens import table
 
 MONTHS = {m: i for i, m in enumerate(
     ["january", "february", "march", "april", "may", "june", "july", "august", "september",
@@ -59,13 +60,6 @@ def _clause_tokens(trigger: Token) -> list[Token]:
     return list(head.subtree)
 
 
-def doc_text(doc: Doc) -> str:
-    """The document's text, built once: spaCy joins every token again on each `doc.text`."""
-    if "actorgraph_text" not in doc.user_data:
-        doc.user_data["actorgraph_text"] = doc.text
-    return doc.user_data["actorgraph_text"]
-
-
 def _is_before(value: str, anchor: str | None) -> bool:
     today = anchor or date.today().isoformat()
     return value < today[: len(value)]
@@ -92,7 +86,7 @@ def time_of(trigger: Token, anchor: str | None = None) -> TimeSpan | None:
         if value:
             kind = "past" if _is_before(value, anchor) else "present"
             return TimeSpan(start=value, end=value, text=ent.text, value=kind)
-    text = doc_text(sentence.doc)
+    text = table(sentence.doc).text
     line_start = text.rfind("\n", 0, sentence.start_char + 1) + 1
     if m := TIMELINE_HEAD.match(text[line_start: sentence.end_char]):
         value = parse_date(m[1], anchor)
