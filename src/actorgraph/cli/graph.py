@@ -135,18 +135,30 @@ def serve(db: Db = None,
                                                   "token's NAME, else the account running the server)."),
           max_upload_mb: float = typer.Option(20.0, help="Largest upload accepted, in MB."),
           create: bool = typer.Option(False, "--create", help="Start on an empty database when none exists "
-                                                              "(to fill it with uploads).")) -> None:
+                                                              "(to fill it with uploads)."),
+          workers: int = typer.Option(1, min=1, help="Server processes: reads are answered on that many cores; "
+                                                     "uploads are still ingested one at a time.")) -> None:
     """The analyst's workbench: the HTTP API (docs at /docs) and the graph page, over one database."""
+    import os
+
     import uvicorn
 
-    from ..serve.app import create_app
+    from ..serve.app import create_app, serve_workers
 
-    application = create_app(db, host=host, token=token, max_upload_bytes=int(max_upload_mb * 1_000_000),
-                             create=create, user=user)
+    if workers > 1 and os.name == "nt":
+        fail("--workers above 1 needs POSIX file locks: run one worker on Windows")
+        raise typer.Exit(2)
+    settings = dict(db=db, host=host, token=token, max_upload_bytes=int(max_upload_mb * 1_000_000), create=create,
+                    user=user)
+    application = create_app(**settings)
     if application.state.cytoscape is None:
         fail("Cytoscape.js is not installed, so the page cannot draw graphs: run `npm ci` in the repository")
     if not application.state.writes:
         fail(f"listening on {host} without a token: uploads and corrections are disabled")
     shown = f"[{host}]" if ":" in host else host
     err.print(f"actorgraph on http://{shown}:{port}/ (API docs: /docs); Ctrl-C stops it", highlight=False)
-    uvicorn.run(application, host=host, port=port, log_level="warning")
+    if workers == 1:
+        uvicorn.run(application, host=host, port=port, log_level="warning")
+        return
+    application.state.workspace.close()  # it created and migrated the database once; each worker opens its own
+    serve_workers(settings, workers, port)

@@ -13,15 +13,11 @@ import hmac
 import ipaddress
 import json
 import os
-import re
 import shutil
+import socket
 import tempfile
-import threading
 import time
-import uuid
 from contextlib import asynccontextmanager
-from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field, fields
 from importlib import resources
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -33,11 +29,14 @@ from starlette.middleware.trustedhost import TrustedHostMiddleware
 
 from .. import __version__
 from ..read.files import SUPPORTED
-from ..workspace import Workspace, open as open_workspace
+from ..workspace import open as open_workspace
 from .api import answered, router
+from .jobs import Jobs
 from .judging import judgement_router
 
 LOOPBACK_NAMES = ["127.0.0.1", "localhost", "[::1]", "::1"]
+READS = {"GET", "HEAD", "OPTIONS"}
+WORKER_SETTINGS = "ACTORGRAPH_SERVE_SETTINGS"
 MAX_UPLOAD_BYTES = 20_000_000
 CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; "
        "connect-src 'self'; font-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
@@ -70,67 +69,6 @@ def vendor_file(name: str) -> Path | None:
     return next((root / package / inner for root in roots if (root / package / inner).is_file()), None)
 
 
-@dataclass
-class Job:
-    """One upload's ingest, as the page sees it while it runs. The ingest thread updates it while
-    the event stream reads it, so both hold its lock: a reader never sees "done" before the counts."""
-
-    id: str
-    state: str = "queued"
-    total: int | None = None
-    done: int = 0
-    current: str = ""
-    added: int = 0
-    skipped: int = 0
-    relations: int = 0
-    errors: list[str] = field(default_factory=list)
-    version: int = 0
-    lock: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
-
-    def update(self, **values) -> None:
-        with self.lock:
-            for key, value in values.items():
-                setattr(self, key, value)
-            self.version += 1
-
-    def snapshot(self) -> tuple[int, dict]:
-        """The version and the state the page sees, read together."""
-        with self.lock:
-            return self.version, {f.name: getattr(self, f.name) for f in fields(self)
-                                  if f.name not in {"version", "lock"}}
-
-    def as_json(self) -> dict:
-        return self.snapshot()[1]
-
-
-class Jobs:
-    """Uploads are ingested one at a time in a background thread (the store has one writer)."""
-
-    def __init__(self, workspace: Workspace) -> None:
-        self.workspace = workspace
-        self.items: dict[str, Job] = {}
-        self.pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="ingest")
-
-    def submit(self, folder: Path, metadata: dict) -> Job:
-        job = Job(uuid.uuid4().hex[:12])
-        self.items[job.id] = job
-        self.pool.submit(self._run, job, folder, metadata)
-        return job
-
-    def _run(self, job: Job, folder: Path, metadata: dict) -> None:
-        prefix = re.compile(re.escape(str(folder) + os.sep) + r"\d{4}" + re.escape(os.sep))
-        try:
-            job.update(state="running")
-            report = self.workspace.ingest([folder], metadata=metadata, on_total=lambda n: job.update(total=n),
-                                           on_progress=lambda name: job.update(done=job.done + 1, current=name))
-            job.update(state="done" if report.ok else "failed", added=report.added, skipped=report.skipped,
-                       relations=report.relations, errors=[prefix.sub("", e) for e in report.errors])
-        except Exception as exc:  # the page must hear of any failure, not wait for ever
-            job.update(state="failed", errors=[f"ingest failed: {exc}"])
-        finally:
-            shutil.rmtree(folder, ignore_errors=True)
-
-
 def require_write(request: Request) -> None:
     """Writes need the token when one is set, and a same-origin request from a browser."""
     state = request.app.state
@@ -148,11 +86,14 @@ def require_write(request: Request) -> None:
 
 
 def create_app(db: str | None = None, *, host: str = "127.0.0.1", token: str | None = None,
-               max_upload_bytes: int = MAX_UPLOAD_BYTES, create: bool = True, user: str | None = None) -> FastAPI:
+               max_upload_bytes: int = MAX_UPLOAD_BYTES, create: bool = True, user: str | None = None,
+               shared: Path | None = None) -> FastAPI:
     """The app over one database; with `create=False` a SQLite file that does not exist is refused.
     `user` signs the judgements made on the page (default: the token's name when the token is
-    NAME:SECRET, else the account running the server)."""
+    NAME:SECRET, else the account running the server). `shared` is the folder the processes of
+    `serve --workers N` share for upload jobs and news of each other's writes (see `jobs.py`)."""
     workspace = open_workspace(db, create=create)
+    jobs = Jobs(workspace, shared)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
@@ -164,14 +105,18 @@ def create_app(db: str | None = None, *, host: str = "127.0.0.1", token: str | N
                   description="Evidence-graded knowledge graph of armed-conflict actors.")
     app.state.__dict__.update(workspace=workspace, version=__version__, token=token or None, host=host,
                               writes=bool(token) or is_loopback(host), max_upload_bytes=max_upload_bytes,
-                              cytoscape=vendor_file("cytoscape.min.js"), jobs=Jobs(workspace),
+                              cytoscape=vendor_file("cytoscape.min.js"), jobs=jobs,
                               user=user or (token.split(":", 1)[0] if token and ":" in token else getpass.getuser()))
     if is_loopback(host):
         app.add_middleware(TrustedHostMiddleware, allowed_hosts=[*LOOPBACK_NAMES, host])
 
     @app.middleware("http")
-    async def security_headers(request: Request, call_next):
+    async def every_request(request: Request, call_next):
+        """Other workers' writes are caught up with before, this one's announced after; then the headers."""
+        jobs.refresh()
         response = await call_next(request)
+        if request.method not in READS and response.status_code < 400:
+            jobs.wrote()
         response.headers["Content-Security-Policy"] = DOCS_CSP if request.url.path == "/docs" else CSP
         response.headers["X-Content-Type-Options"] = "nosniff"
         response.headers["Referrer-Policy"] = "no-referrer"
@@ -209,6 +154,36 @@ def create_app(db: str | None = None, *, host: str = "127.0.0.1", token: str | N
     return app
 
 
+def serve_workers(settings: dict, workers: int, port: int) -> None:
+    """Serve the app from `workers` processes sharing one listening socket and a folder for upload
+    jobs (removed on exit). Not `uvicorn.run(..., workers=N)`: it binds its socket without naming
+    the protocol, asyncio then leaves Nagle's algorithm on for every connection, and each response
+    on a kept-alive connection waits ~40 ms for a delayed ACK (uvicorn#3149); the same socket
+    reopened from its descriptor reads as TCP, and asyncio sets TCP_NODELAY on what it accepts."""
+    import uvicorn
+    from uvicorn.supervisors import Multiprocess
+
+    config = uvicorn.Config("actorgraph.serve.app:app_from_env", factory=True, workers=workers,
+                            host=settings["host"], port=port, log_level="warning")
+    listener = socket.socket(fileno=config.bind_socket().detach())
+    shared = Path(tempfile.mkdtemp(prefix="actorgraph-serve-"))
+    os.environ[WORKER_SETTINGS] = json.dumps(settings | {"shared": str(shared)})
+    try:
+        Multiprocess(config, sockets=[listener]).run()
+    finally:
+        listener.close()
+        shutil.rmtree(shared, ignore_errors=True)
+
+
+def app_from_env() -> FastAPI:
+    """The app each process of `serve --workers N` builds: uvicorn starts several workers only from an
+    import string, so `serve` hands them its `create_app` arguments as JSON in $ACTORGRAPH_SERVE_SETTINGS
+    (the token included: the environment of one's own processes is no more public than their memory)."""
+    settings = json.loads(os.environ[WORKER_SETTINGS])
+    shared = settings.pop("shared", None)
+    return create_app(**settings, shared=Path(shared) if shared else None)
+
+
 def write_router() -> APIRouter:
     """Uploads, their progress, and the user's corrections of actor resolution."""
     writes = APIRouter(prefix="/api")
@@ -242,16 +217,17 @@ def write_router() -> APIRouter:
 
     @writes.get("/jobs/{job_id}")
     def job_status(request: Request, job_id: str) -> dict:
-        return _job(request, job_id).as_json()
+        return _job(request, job_id)[1]
 
     @writes.get("/jobs/{job_id}/events")
     def job_events(request: Request, job_id: str) -> StreamingResponse:
-        job = _job(request, job_id)
+        jobs = request.app.state.jobs
+        _job(request, job_id)
 
         def stream():
             seen, deadline = -1, time.monotonic() + 3600
             while time.monotonic() < deadline:
-                version, state = job.snapshot()
+                version, state = jobs.snapshot(job_id)
                 if version != seen:
                     seen = version
                     yield f"data: {json.dumps(state)}\n\n"
@@ -276,11 +252,12 @@ def write_router() -> APIRouter:
     return writes
 
 
-def _job(request: Request, job_id: str) -> Job:
-    job = request.app.state.jobs.items.get(job_id)
-    if job is None:
+def _job(request: Request, job_id: str) -> tuple[int, dict]:
+    """The job's version and state, from whichever worker took the upload."""
+    found = request.app.state.jobs.snapshot(job_id)
+    if found is None:
         raise HTTPException(404, f"no upload job {job_id!r}")
-    return job
+    return found
 
 
 def _field(body: dict, name: str) -> str:
