@@ -6,11 +6,10 @@ from __future__ import annotations
 
 from collections.abc import Collection
 from functools import cached_property
-from weakref import WeakKeyDictionary
 
 from spacy.tokens import Doc
 
-_TABLES: WeakKeyDictionary[Doc, TokenTable] = WeakKeyDictionary()
+USER_DATA_KEY = "actorgraph_tokens"
 
 
 class TokenTable:
@@ -125,8 +124,9 @@ class TokenTable:
 
 
 def table(doc: Doc) -> TokenTable:
-    """The token table of `doc`, built once and kept while the `Doc` lives."""
-    found = _TABLES.get(doc)
+    """The token table of `doc`, built once and kept in the `Doc` itself, so it lives and dies with it
+    (a registry keyed by weak references would keep every `Doc` alive: the table refers to its `Doc`)."""
+    found = doc.user_data.get(USER_DATA_KEY)
     if found is None:
-        found = _TABLES[doc] = TokenTable(doc)
+        found = doc.user_data[USER_DATA_KEY] = TokenTable(doc)
     return found
