@@ -115,7 +115,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description="100k-document ingest and asks on 1M and 10M relations.")
     parser.add_argument("--docs", type=int, default=100_000)
     parser.add_argument("--jobs", type=int, default=default_jobs())
-    parser.add_argument("--relations", type=int, nargs="+", default=[1_000_000, 10_000_000])
+    parser.add_argument("--relations", type=int, nargs="*", default=[1_000_000, 10_000_000])
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--data", type=Path, default=HERE / "data")
     parser.add_argument("--out", type=Path, default=HERE / "results")
