@@ -3,7 +3,7 @@ to the relations every read sees, undo, judging twice, and surviving a new extra
 from __future__ import annotations
 
 import pytest
-from test_store import PAKISTAN, QATAR, TALIBAN, USA, relation
+from test_store import PAKISTAN, QATAR, TALIBAN, USA, relation, store  # noqa: F401 (store: both backends)
 
 from actorgraph.graph.judgements import UnknownRelation
 from actorgraph.graph.store import Store
@@ -11,13 +11,6 @@ from actorgraph.models import Document
 
 TEXT = ("The Taliban supports Pakistan, a wire said. Qatar pressures the Taliban to talk. "
         "The United States hosts talks in Doha with the Taliban.")
-
-
-@pytest.fixture
-def store(db_url):
-    opened = Store.open(db_url)
-    yield opened
-    opened.close()
 
 
 @pytest.fixture

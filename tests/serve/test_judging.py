@@ -4,20 +4,10 @@ from __future__ import annotations
 
 import httpx
 import pytest
-from test_app import ARMING, follow, upload
-
-from conftest import LiveServer
+from test_app import ARMING, follow, server, upload  # noqa: F401 (server: a fresh server per test)
 
 TEXT = ARMING + "The Kivu Liberation Front fought the Congolese army near Goma in 2022.\n"
 QUESTION = "What is the relationship between Rwanda and the Kivu Liberation Front?"
-
-
-@pytest.fixture
-def server(tmp_path, request):
-    marker = request.node.get_closest_marker("serve_args")
-    running = LiveServer(tmp_path / "graph.sqlite", "--create", *(marker.args if marker else ()))
-    yield running
-    running.stop()
 
 
 def filled(client: httpx.Client, headers: dict | None = None) -> dict[str, dict]:
