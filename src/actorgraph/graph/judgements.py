@@ -173,9 +173,3 @@ class StoreJudgements:
             query = query.where(JudgementRow.document_id == document_id)
         with Session(self.engine) as session:
             return [judgement_of(row) for row in session.scalars(query)]
-
-    def judgement_of_relation(self, relation_id: int) -> Judgement | None:
-        with Session(self.engine) as session:
-            row = session.get(RelationRow, relation_id)
-            found = row is not None and row.judgement_id and session.get(JudgementRow, row.judgement_id)
-            return judgement_of(found) if found else None

@@ -27,8 +27,9 @@ def gold_of(document: Document, relations: list[Relation], judged_ids: set[tuple
     document's (rejected ones included); `judged_ids` the actor-id pairs the judgements were about."""
     judged = [r for r in relations if r.judgement]
     actors = {m.actor.id: m.actor for r in judged for m in (r.subject, r.object, r.object2) if m}
+    judged_actors = {i for pair in judged_ids for i in pair}
     actors.update({m.actor.id: m.actor for r in relations for m in (r.subject, r.object, r.object2)
-                   if m and m.actor.id in {i for pair in judged_ids for i in pair}})
+                   if m and m.actor.id in judged_actors})
     names: dict[str, str] = {}
     for actor_id, actor in sorted(actors.items()):
         names[actor_id] = actor.name if actor.name not in names.values() else f"{actor.name} ({actor_id})"
