@@ -10,6 +10,7 @@ from ..graph.fuse import MODALITY_WEIGHT
 HOP_PENALTY = 0.8
 MAX_PATHS = 10
 NEIGHBOURS = 500
+CROWDED_NEIGHBOURS = 10
 INSTANCES = 50
 PATH_INSTANCES, PATH_PREDICATES = 20, 3
 NOT_CLAIMED_MODALITIES = {"question", "conditional"}
@@ -50,42 +51,47 @@ def sample(rows: list[tuple[int, str, str]], limit: int = INSTANCES, predicates:
 
 
 def relevant(store, a: str, b: str) -> list[int]:
-    """The relations an answer can use, found on light rows before any evidence is loaded: those
-    linking a and b, and those on the strongest paths through their neighbours (the 3-hop search
-    looks at each side's NEIGHBOURS strongest neighbours, so a hub costs no more than a few)."""
-    near = store.edges([a, b])
+    """The relations an answer can use, found on links summed up in SQL before any evidence is
+    loaded: those linking a and b, and those on the strongest paths through their neighbours (the
+    3-hop search looks at each side's NEIGHBOURS strongest neighbours, so a hub costs no more than
+    a few, and at CROWDED_NEIGHBOURS when the two share enough neighbours to fill the answer with
+    two-hop paths, as in a dense archive). A link weighs its firmest instance, boosted by the
+    documents that repeat it."""
     weights: dict[frozenset, float] = defaultdict(float)
-    rows_of: dict[frozenset, list[tuple[int, str, str]]] = defaultdict(list)
-    docs: dict[tuple, set[str]] = defaultdict(set)
     neighbours: dict[str, set[str]] = defaultdict(set)
 
-    def take(rows):
-        for rid, s, o, o2, predicate, modality, confidence, document in rows:
+    def take(links):
+        firmest: dict[tuple, float] = defaultdict(float)
+        documents: dict[tuple, int] = defaultdict(int)
+        for s, o, o2, predicate, firmness, claimed, count in links:
             for other in (o, o2):
                 if other is None or other == s:
                     continue
-                pair = frozenset((s, other))
-                key = (pair, predicate)
-                docs[key].add(document)
-                boost = min(1 + 0.2 * (len(docs[key]) - 1), 2.0)
-                weights[pair] = max(weights[pair], MODALITY_WEIGHT[modality] * confidence * boost)
-                rows_of[pair].append((rid, predicate, modality))
-                if MODALITY_WEIGHT[modality] > 0 and modality not in NOT_CLAIMED_MODALITIES:
+                key = (frozenset((s, other)), predicate)
+                firmest[key] = max(firmest[key], firmness or 0.0)
+                documents[key] += count
+                if claimed:
                     neighbours[s].add(other)
                     neighbours[other].add(s)
+        for (pair, predicate), firmness in firmest.items():
+            boost = min(1 + 0.2 * (documents[pair, predicate] - 1), 2.0)
+            weights[pair] = max(weights[pair], firmness * boost)
 
-    take(near)
-    strongest = {end: set(sorted(neighbours[end] - {a, b}, key=lambda n: -weights[frozenset((end, n))])[:NEIGHBOURS])
+    claimed = frozenset(m for m, w in MODALITY_WEIGHT.items() if w > 0) - NOT_CLAIMED_MODALITIES
+    take(store.link_weights([a, b], claimed=claimed))
+    crowded = len(neighbours[a] & neighbours[b] - {a, b}) >= MAX_PATHS
+    width = CROWDED_NEIGHBOURS if crowded else NEIGHBOURS
+    strongest = {end: sorted(neighbours[end] - {a, b}, key=lambda n: (-weights[frozenset((end, n))], n))[:width]
                  for end in (a, b)}
     if strongest[a] and strongest[b]:
-        take(store.edges(sorted(strongest[a]), sorted(strongest[b])))
+        take(store.link_weights(sorted(strongest[a]), sorted(strongest[b]), claimed=claimed))
     types = store.actor_types(set(neighbours) | {a, b})
     paths = find_paths(lambda x, y: weights[frozenset((x, y))], neighbours,
                        lambda n: types.get(n) != "place", a, b, MAX_PATHS)
-    wanted = set(sample(rows_of[frozenset((a, b))]))
-    for _, nodes in paths:
-        for x, y in zip(nodes, nodes[1:]):
-            wanted.update(sample(rows_of[frozenset((x, y))], PATH_INSTANCES, PATH_PREDICATES))
-    wanted.update(rid for rid, s, o, o2, predicate, *_ in near
-                  if predicate == "mediates" and {a, b} <= {o, o2})
+    links = {tuple(sorted(link)) for _, nodes in paths for link in zip(nodes, nodes[1:])} - {tuple(sorted((a, b)))}
+    rows = store.between([(a, b), *sorted(links)])
+    wanted = set(sample(rows.pop((a, b))))
+    for link_rows in rows.values():
+        wanted.update(sample(link_rows, PATH_INSTANCES, PATH_PREDICATES))
+    wanted.update(store.mediated(a, b))
     return sorted(wanted)

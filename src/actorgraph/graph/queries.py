@@ -6,12 +6,13 @@ from __future__ import annotations
 import json
 from collections import Counter, defaultdict
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import bindparam, case, func, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from ..extract.rhetoric import RhetoricSpan
 from ..models import Actor, Document, Evidence, Mention, Relation, TimeSpan
 from ..names import normalize
+from .fuse import MODALITY_WEIGHT
 from .judgements import HIDDEN
 from .resolve import Link, canonical_map
 from .schema import (ActorLinkRow, ActorRow, AliasRow, DocumentProfileRow, DocumentRow, MentionRow, RelationRow,
@@ -20,6 +21,17 @@ from .sources import independent_key
 
 
 VISIBLE = or_(RelationRow.judgement.is_(None), RelationRow.judgement.not_in(HIDDEN))
+
+
+def _linking(one, two):
+    """Relations from actor id `one` to `two` as object or second object; `subject_id || ''`
+    keeps SQLite on the second-object index for that branch."""
+    return or_((RelationRow.subject_id == one) & (RelationRow.object_id == two),
+               ((RelationRow.subject_id + "") == one) & (RelationRow.object2_id == two))
+
+
+BETWEEN = select(RelationRow.id, RelationRow.predicate, RelationRow.modality).where(
+    VISIBLE, or_(_linking(bindparam("x"), bindparam("y")), _linking(bindparam("y"), bindparam("x"))))
 
 
 def _chunks(items: list, size: int = 900) -> list[list]:
@@ -149,31 +161,75 @@ class StoreReads:
             actors = self._actors_by_id(session, wanted if narrow else None)
         return [self._relation(row, actors) for row in rows]
 
+    def _touching(self, session: Session, actor_ids, others=None):
+        """WHERE clauses, one per IN-sized chunk, for the visible relations touching `actor_ids`, or
+        with `others` those linking the two sets (merged ids included)."""
+        ids = sorted(self._members(session, actor_ids))
+        if others is None:
+            for chunk in _chunks(ids):
+                yield VISIBLE & or_(RelationRow.subject_id.in_(chunk), RelationRow.object_id.in_(chunk),
+                                    RelationRow.object2_id.in_(chunk))
+            return
+        other_ids = sorted(self._members(session, others))
+        for one in _chunks(ids):
+            for two in _chunks(other_ids):
+                yield VISIBLE & or_(RelationRow.subject_id.in_(one) & RelationRow.object_id.in_(two),
+                                    RelationRow.subject_id.in_(two) & RelationRow.object_id.in_(one))
+
+    def _canonical_rows(self, session: Session, rows) -> list[tuple]:
+        """Rows whose first three columns are actor ids (subject, object, object2), made canonical."""
+        canonical = self._canonical_ids(session)
+        return [(canonical.get(s, s), canonical.get(o, o), o2 and canonical.get(o2, o2), *rest)
+                for s, o, o2, *rest in rows]
+
     def edges(self, actor_ids, others=None) -> list[tuple]:
         """Light rows (id, subject, object, object2, predicate, modality, confidence, document) for
         the relations touching `actor_ids`, or with `others` those linking the two sets; ids are
-        canonical. `ask` ranks paths on these before it loads any evidence."""
-        columns = (RelationRow.id, RelationRow.subject_id, RelationRow.object_id, RelationRow.object2_id,
+        canonical. Exports walk neighbourhoods on these before they load any evidence."""
+        columns = (RelationRow.subject_id, RelationRow.object_id, RelationRow.object2_id, RelationRow.id,
                    RelationRow.predicate, RelationRow.modality, RelationRow.confidence, RelationRow.document_id)
         with Session(self.engine) as session:
-            canonical = self._canonical_ids(session)
-            ids = sorted(self._members(session, actor_ids))
-            rows = []
-            if others is None:
-                for chunk in _chunks(ids):
-                    rows += session.execute(select(*columns).where(VISIBLE, or_(
-                        RelationRow.subject_id.in_(chunk), RelationRow.object_id.in_(chunk),
-                        RelationRow.object2_id.in_(chunk)))).all()
-            else:
-                other_ids = sorted(self._members(session, others))
-                for one in _chunks(ids):
-                    for two in _chunks(other_ids):
-                        rows += session.execute(select(*columns).where(VISIBLE, or_(
-                            RelationRow.subject_id.in_(one) & RelationRow.object_id.in_(two),
-                            RelationRow.subject_id.in_(two) & RelationRow.object_id.in_(one)))).all()
-        unique = {row[0]: row for row in rows}
-        return [(i, canonical.get(s, s), canonical.get(o, o), o2 and canonical.get(o2, o2), *rest)
-                for i, s, o, o2, *rest in unique.values()]
+            unique = {row[3]: row for where in self._touching(session, actor_ids, others)
+                      for row in session.execute(select(*columns).where(where)).all()}
+            rows = self._canonical_rows(session, unique.values())
+        return [(i, s, o, o2, *rest) for s, o, o2, i, *rest in rows]
+
+    def link_weights(self, actor_ids, others=None, claimed=frozenset(("asserted", "reported", "hedged"))) -> list[tuple]:
+        """The relations of `edges` summed up in SQL per (subject, object, object2, predicate): the
+        firmest modality weight times confidence, whether any `claimed` instance backs the link,
+        and in how many documents. `ask` ranks paths on these, one row per linked pair and
+        predicate however many documents repeat it, so a dense archive costs no more than a sparse one."""
+        firmness = case(MODALITY_WEIGHT, value=RelationRow.modality, else_=0.0) * RelationRow.confidence
+        claims = case((RelationRow.modality.in_(sorted(claimed)), 1), else_=0)
+        keys = (RelationRow.subject_id, RelationRow.object_id, RelationRow.object2_id, RelationRow.predicate)
+        with Session(self.engine) as session:
+            rows = [row for where in self._touching(session, actor_ids, others) for row in session.execute(
+                select(*keys, func.max(firmness), func.max(claims), func.count(RelationRow.document_id.distinct()))
+                .where(where).group_by(*keys)).all()]
+            return self._canonical_rows(session, rows)
+
+    def between(self, pairs) -> dict[tuple[str, str], list[tuple[int, str, str]]]:
+        """For each pair (x, y) of actor ids, (id, predicate, modality) of the visible relations
+        linking them either way, as object or second object (one cached statement per pair of ids)."""
+        found: dict[tuple[str, str], list[tuple[int, str, str]]] = {pair: [] for pair in pairs}
+        with Session(self.engine) as session:
+            for x, y in found:
+                rows = {}
+                for one in self._members(session, [x]):
+                    for two in self._members(session, [y]):
+                        rows.update((row[0], tuple(row)) for row in session.execute(BETWEEN, {"x": one, "y": two}))
+                found[x, y] = [rows[i] for i in sorted(rows)]
+        return found
+
+    def mediated(self, x: str, y: str) -> list[int]:
+        """Ids of the visible mediations between x and y (the two sides as object and second object)."""
+        with Session(self.engine) as session:
+            xs, ys = sorted(self._members(session, [x])), sorted(self._members(session, [y]))
+            sides = or_(RelationRow.object_id.in_(xs) & RelationRow.object2_id.in_(ys),
+                        RelationRow.object_id.in_(ys) & RelationRow.object2_id.in_(xs))
+            rows = session.execute(select(RelationRow.id, RelationRow.predicate).where(VISIBLE, sides)
+                                   .order_by(RelationRow.id))
+            return [i for i, predicate in rows if predicate == "mediates"]  # on the object indexes, not the predicate's
 
     def actor_types(self, actor_ids) -> dict[str, str]:
         with Session(self.engine) as session:
