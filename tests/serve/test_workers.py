@@ -154,3 +154,20 @@ def test_a_job_whose_worker_died_reads_as_failed(tmp_path):
         version, seen = jobs.snapshot("0123456789ab")
         jobs.pool.shutdown()
     assert version == 5 and seen["state"] == "failed" and "stopped" in seen["errors"][-1]
+
+
+def test_a_port_in_use_is_one_clear_error(demo_db):
+    import socket
+
+    taken = socket.socket()
+    taken.bind(("127.0.0.1", 0))
+    taken.listen()
+    port = taken.getsockname()[1]
+    try:
+        done = subprocess.run([sys.executable, "-m", "actorgraph", "serve", "--db", str(demo_db), "--workers", "2",
+                               "--port", str(port)], capture_output=True, text=True, timeout=120)
+    finally:
+        taken.close()
+    assert done.returncode == 1
+    assert f"error: cannot listen on 127.0.0.1:{port}: Address already in use" in done.stderr
+    assert "Traceback" not in done.stderr

@@ -143,7 +143,8 @@ def serve(db: Db = None,
 
     import uvicorn
 
-    from ..serve.app import create_app, serve_workers
+    from ..serve.app import create_app
+    from ..serve.workers import serve_workers
 
     if workers > 1 and os.name == "nt":
         fail("--workers above 1 needs POSIX file locks: run one worker on Windows")
@@ -161,4 +162,8 @@ def serve(db: Db = None,
         uvicorn.run(application, host=host, port=port, log_level="warning")
         return
     application.state.workspace.close()  # it created and migrated the database once; each worker opens its own
-    serve_workers(settings, workers, port)
+    try:
+        serve_workers(settings, workers, port)
+    except OSError as error:
+        fail(f"cannot listen on {shown}:{port}: {error.strerror or error}")
+        raise typer.Exit(1) from None

@@ -14,7 +14,6 @@ import ipaddress
 import json
 import os
 import shutil
-import socket
 import tempfile
 import time
 from contextlib import asynccontextmanager
@@ -152,27 +151,6 @@ def create_app(db: str | None = None, *, host: str = "127.0.0.1", token: str | N
                                    swagger_css_url="/vendor/swagger-ui.css", swagger_favicon_url="")
 
     return app
-
-
-def serve_workers(settings: dict, workers: int, port: int) -> None:
-    """Serve the app from `workers` processes sharing one listening socket and a folder for upload
-    jobs (removed on exit). Not `uvicorn.run(..., workers=N)`: it binds its socket without naming
-    the protocol, asyncio then leaves Nagle's algorithm on for every connection, and each response
-    on a kept-alive connection waits ~40 ms for a delayed ACK (uvicorn#3149); the same socket
-    reopened from its descriptor reads as TCP, and asyncio sets TCP_NODELAY on what it accepts."""
-    import uvicorn
-    from uvicorn.supervisors import Multiprocess
-
-    config = uvicorn.Config("actorgraph.serve.app:app_from_env", factory=True, workers=workers,
-                            host=settings["host"], port=port, log_level="warning")
-    listener = socket.socket(fileno=config.bind_socket().detach())
-    shared = Path(tempfile.mkdtemp(prefix="actorgraph-serve-"))
-    os.environ[WORKER_SETTINGS] = json.dumps(settings | {"shared": str(shared)})
-    try:
-        Multiprocess(config, sockets=[listener]).run()
-    finally:
-        listener.close()
-        shutil.rmtree(shared, ignore_errors=True)
 
 
 def app_from_env() -> FastAPI:
