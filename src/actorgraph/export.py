@@ -109,13 +109,6 @@ def _neighbourhood(store, key: str, hops: int) -> tuple[set[str], list[Relation]
     return selected, store.relations(ids=ids) if ids else []
 
 
-def neighbourhood_relations(store, key: str, hops: int = 2) -> list[Relation]:
-    """The relations among the actors within `hops` steps of one actor: what the web app draws,
-    without the counts and document metadata an export adds."""
-    _check_hops(hops)
-    return _neighbourhood(store, key, hops)[1]
-
-
 def select(store, actor_id: str | None = None, hops: int = 2) -> Selection:
     """Everything in the store, or the neighbourhood of one actor (id, or a name as a fallback)
     out to `hops` relation steps (1-4) with the relations among those actors."""

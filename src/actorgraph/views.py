@@ -105,9 +105,11 @@ def kept(relation: Relation, grade: str, *, predicates: set[str] | None, modalit
                 or (start and valid_to and valid_to < start) or (end and valid_from and valid_from[:len(end)] > end))
 
 
-def network(center: Actor | None, around: list[Relation], day: str | None, shown: Callable[[Claim], bool]) -> dict:
+def network(center: Actor | None, around: list[Relation], day: str | None, shown: Callable[[Claim], bool],
+            totals: dict[tuple, int] | None = None) -> dict:
     """The claims around `center` that `shown` keeps, as the page's nodes and edges (at most
-    MAX_GRAPH_EDGES, strongest first), with the dates the relations span."""
+    MAX_GRAPH_EDGES, strongest first), with the dates the relations span. `totals` gives a claim's
+    full number of instances, by (subject, predicate, object) id, when `around` holds a sample."""
     empty = {"center": None, "nodes": [], "edges": [], "dates": {"min": None, "max": None},
              "predicates": list(ontology().predicates), "modalities": list(MODALITY_WEIGHT)}
     if center is None:
@@ -125,7 +127,9 @@ def network(center: Actor | None, around: list[Relation], day: str | None, shown
                           "target": target.id, "predicate": claim.predicate, "modality": claim.modality,
                           "grade": claim.grade, "credibility": claim.credibility,
                           "sources": claim.count(*MODALITY_WEIGHT), "contradicted": claim.contradicted,
-                          "rhetoric": claim.rhetoric, "evidence_total": len(claim.instances),
+                          "rhetoric": claim.rhetoric,
+                          "evidence_total": max(len(claim.instances), (totals or {}).get(
+                              (claim.subject.id, claim.predicate, claim.object.id), 0)),
                           "claim": {"subject": claim.subject.id, "predicate": claim.predicate,
                                     "object": claim.object.id}})
     return {**empty, "center": center.id, "edges": edges, "truncated": len(edges) >= MAX_GRAPH_EDGES,

@@ -17,7 +17,8 @@ from pathlib import Path
 
 from .answer import answer as answering
 from .answer.attention import attention as source_attention
-from .export import FORMATS, neighbourhood_relations, select, to_bytes, to_graph, write
+from .answer.paths import around
+from .export import FORMATS, select, to_bytes, to_graph, write
 from .extract.rhetoric import rhetoric
 from .extract.nlp import parse
 from .graph.fuse import as_of, claims_of, confirmed_by_others, timeline as fused_timeline
@@ -316,9 +317,11 @@ class Workspace:
         passes, day = grade_test(min_grade), checked_date(as_of_day, "as_of")
         top = self.store.actors()[:1] if not actor else []
         center = self.actor(actor) if actor else (self.store.actor(top[0]["id"]) if top else None)
-        return network(center, neighbourhood_relations(self.store, center.id, hops) if center else [], day,
+        ids, totals, cut = around(self.store, center.id, hops) if center else ([], {}, False)
+        view = network(center, self.store.relations(ids=ids) if ids else [], day,
                        lambda c: not ((wanted and c.predicate not in wanted) or (moods and c.modality not in moods)
-                                      or not passes(c.grade)))
+                                      or not passes(c.grade)), totals)
+        return view | {"truncated": view.get("truncated", False) or cut}
 
     def claim(self, subject: str, predicate: str, obj: str, as_of_day: str | None = None) -> dict:
         """One claim with every quote behind it (the workbench's evidence panel)."""

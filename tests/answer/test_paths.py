@@ -2,7 +2,7 @@
 relations an answer loads include every claim linking the two actors."""
 from collections import defaultdict
 
-from actorgraph.answer.paths import relevant
+from actorgraph.answer.paths import around, relevant
 from actorgraph.graph.fuse import MODALITY_WEIGHT
 from actorgraph.graph.store import Store
 
@@ -15,15 +15,16 @@ def test_link_weights_sum_up_the_relations_of_an_actor(demo_db):
     store = Store.open(str(demo_db))
     everything = store.relations()
     actor = max({r.subject.actor.id for r in everything}, key=lambda i: sum(r.subject.actor.id == i for r in everything))
-    expected = defaultdict(lambda: [0.0, 0, set()])
+    expected = defaultdict(lambda: [0.0, 0, set(), 0])
     for r in everything:
         if actor == r.subject.actor.id or actor in _ends(r):
             key = (r.subject.actor.id, r.object.actor.id, r.object2 and r.object2.actor.id, r.predicate)
             expected[key][0] = max(expected[key][0], MODALITY_WEIGHT[r.modality] * r.confidence)
             expected[key][1] |= r.modality in {"asserted", "reported", "hedged"}
             expected[key][2].add(r.doc_id)
-    got = {(s, o, o2, p): (round(f, 6), bool(c), n) for s, o, o2, p, f, c, n in store.link_weights([actor])}
-    assert got == {k: (round(f, 6), bool(c), len(docs)) for k, (f, c, docs) in expected.items()}
+            expected[key][3] += 1
+    got = {(s, o, o2, p): (round(f, 6), bool(c), n, total) for s, o, o2, p, f, c, n, total in store.link_weights([actor])}
+    assert got == {k: (round(f, 6), bool(c), len(docs), total) for k, (f, c, docs, total) in expected.items()}
     assert len(got) > 3
 
 
@@ -48,3 +49,31 @@ def test_an_answer_loads_every_claim_linking_the_two_actors(demo_db):
     a, b = r.subject.actor.id, r.object.actor.id
     direct = {q.row_id for q in everything if {q.subject.actor.id} | _ends(q) >= {a, b}}
     assert direct <= set(relevant(store, a, b))
+
+
+def _hub(relations) -> str:
+    return max({r.subject.actor.id for r in relations},
+               key=lambda i: sum(i == r.subject.actor.id or i in _ends(r) for r in relations))
+
+
+def test_around_an_actor_is_its_whole_neighbourhood_when_it_fits(demo_db):
+    store = Store.open(str(demo_db))
+    everything = store.relations()
+    center = _hub(everything)
+    near = {center} | {e for r in everything if center == r.subject.actor.id or center in _ends(r)
+                       for e in {r.subject.actor.id} | _ends(r)}
+    among = {r.row_id for r in everything if {r.subject.actor.id} | _ends(r) <= near}
+    ids, totals, cut = around(store, center, 1, actors=1000, claims=10_000, instances=10_000)
+    assert set(ids) == among and not cut
+    assert sum(totals.values()) == len(among)
+
+
+def test_around_a_hub_keeps_to_its_budget_and_says_so(demo_db):
+    store = Store.open(str(demo_db))
+    everything = store.relations()
+    center = _hub(everything)
+    ids, totals, cut = around(store, center, 2, actors=4, claims=3, instances=1)
+    shown = [r for r in store.relations(ids=ids)]
+    assert cut
+    assert len({a for r in shown for a in {r.subject.actor.id} | _ends(r)}) <= 4
+    assert 0 < len(shown) <= 3

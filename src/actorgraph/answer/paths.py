@@ -14,6 +14,8 @@ CROWDED_NEIGHBOURS = 10
 INSTANCES = 50
 PATH_INSTANCES, PATH_PREDICATES = 20, 3
 NOT_CLAIMED_MODALITIES = {"question", "conditional"}
+CLAIMED = frozenset(m for m, w in MODALITY_WEIGHT.items() if w > 0) - NOT_CLAIMED_MODALITIES
+SHOWN_ACTORS, SHOWN_CLAIMS, SHOWN_INSTANCES = 50, 400, 10
 
 
 def find_paths(weight, neighbours: dict[str, set[str]], is_via, a: str, b: str,
@@ -32,6 +34,66 @@ def find_paths(weight, neighbours: dict[str, set[str]], is_via, a: str, b: str,
                 found.append((weight(a, u) * weight(u, v) * weight(v, b) * HOP_PENALTY ** 2, [a, u, v, b]))
     found.sort(key=lambda item: (-item[0], len(item[1]), item[1]))
     return found[:limit]
+
+
+def link_strengths(links) -> tuple[dict[frozenset, float], dict[str, set[str]]]:
+    """From `Store.link_weights` rows: each linked pair's weight (its firmest instance, boosted by
+    the documents that repeat a predicate) and, per actor, the others a claim links it to."""
+    firmest: dict[tuple, float] = defaultdict(float)
+    documents: dict[tuple, int] = defaultdict(int)
+    neighbours: dict[str, set[str]] = defaultdict(set)
+    for s, o, o2, predicate, firmness, claimed, count, *_ in links:
+        for other in (o, o2):
+            if other is None or other == s:
+                continue
+            key = (frozenset((s, other)), predicate)
+            firmest[key] = max(firmest[key], firmness or 0.0)
+            documents[key] += count
+            if claimed:
+                neighbours[s].add(other)
+                neighbours[other].add(s)
+    weights: dict[frozenset, float] = defaultdict(float)
+    for (pair, predicate), firmness in firmest.items():
+        weights[pair] = max(weights[pair], firmness * min(1 + 0.2 * (documents[pair, predicate] - 1), 2.0))
+    return weights, neighbours
+
+
+def around(store, center: str, hops: int, actors: int = SHOWN_ACTORS, claims: int = SHOWN_CLAIMS,
+           instances: int = SHOWN_INSTANCES) -> tuple[list[int], dict[tuple, int], bool]:
+    """What the page draws around `center`, chosen on links summed up in SQL before any evidence
+    is loaded, so the view of a hub in a dense archive costs no more than that of a rare actor:
+    the actors within `hops` steps (at most `actors`, those most strongly linked to the ones kept
+    so far first), the `claims` strongest claims among them, and at most `instances` of each
+    (firmest first). Returns the relation ids, each claim's full count of instances by
+    (subject, predicate, object), and whether anything was left out."""
+    kept, frontier, cut = {center}, {center}, False
+    for _ in range(hops):
+        room = max(actors - len(kept), 0)
+        if not room:
+            cut = True
+            break
+        weights, _ = link_strengths(store.link_weights(sorted(frontier), claimed=CLAIMED))
+        reach: dict[str, float] = defaultdict(float)
+        for pair, weight in weights.items():
+            if pair & frontier:
+                for other in pair - kept:
+                    reach[other] = max(reach[other], weight)
+        ranked = sorted(reach, key=lambda n: (-reach[n], n))
+        cut |= len(ranked) > room
+        frontier = set(ranked[:room])
+        if not frontier:
+            break
+        kept |= frontier
+    if len(kept) < 2:
+        return [], {}, cut
+    links = [row for row in store.link_weights(sorted(kept), sorted(kept), claimed=CLAIMED)
+             if row[2] is None or row[2] in kept]
+    ranked = sorted(links, key=lambda r: (-(r[4] or 0.0) * min(1 + 0.2 * (r[6] - 1), 2.0), r[:3], r[3]))
+    cut |= len(ranked) > claims or any(r[7] > instances for r in ranked[:claims])
+    totals: dict[tuple, int] = defaultdict(int)
+    for s, o, o2, predicate, *_, count in links:
+        totals[s, predicate, o] += count
+    return sorted(store.claim_sample([r[:4] for r in ranked[:claims]], instances)), dict(totals), cut
 
 
 def sample(rows: list[tuple[int, str, str]], limit: int = INSTANCES, predicates: int | None = None) -> list[int]:
@@ -61,30 +123,19 @@ def relevant(store, a: str, b: str) -> list[int]:
     neighbours: dict[str, set[str]] = defaultdict(set)
 
     def take(links):
-        firmest: dict[tuple, float] = defaultdict(float)
-        documents: dict[tuple, int] = defaultdict(int)
-        for s, o, o2, predicate, firmness, claimed, count in links:
-            for other in (o, o2):
-                if other is None or other == s:
-                    continue
-                key = (frozenset((s, other)), predicate)
-                firmest[key] = max(firmest[key], firmness or 0.0)
-                documents[key] += count
-                if claimed:
-                    neighbours[s].add(other)
-                    neighbours[other].add(s)
-        for (pair, predicate), firmness in firmest.items():
-            boost = min(1 + 0.2 * (documents[pair, predicate] - 1), 2.0)
-            weights[pair] = max(weights[pair], firmness * boost)
+        strength, near = link_strengths(links)
+        for pair, weight in strength.items():
+            weights[pair] = max(weights[pair], weight)
+        for actor, others in near.items():
+            neighbours[actor] |= others
 
-    claimed = frozenset(m for m, w in MODALITY_WEIGHT.items() if w > 0) - NOT_CLAIMED_MODALITIES
-    take(store.link_weights([a, b], claimed=claimed))
+    take(store.link_weights([a, b], claimed=CLAIMED))
     crowded = len(neighbours[a] & neighbours[b] - {a, b}) >= MAX_PATHS
     width = CROWDED_NEIGHBOURS if crowded else NEIGHBOURS
     strongest = {end: sorted(neighbours[end] - {a, b}, key=lambda n: (-weights[frozenset((end, n))], n))[:width]
                  for end in (a, b)}
     if strongest[a] and strongest[b]:
-        take(store.link_weights(sorted(strongest[a]), sorted(strongest[b]), claimed=claimed))
+        take(store.link_weights(sorted(strongest[a]), sorted(strongest[b]), claimed=CLAIMED))
     types = store.actor_types(set(neighbours) | {a, b})
     paths = find_paths(lambda x, y: weights[frozenset((x, y))], neighbours,
                        lambda n: types.get(n) != "place", a, b, MAX_PATHS)

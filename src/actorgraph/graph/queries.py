@@ -197,14 +197,15 @@ class StoreReads:
     def link_weights(self, actor_ids, others=None, claimed=frozenset(("asserted", "reported", "hedged"))) -> list[tuple]:
         """The relations of `edges` summed up in SQL per (subject, object, object2, predicate): the
         firmest modality weight times confidence, whether any `claimed` instance backs the link,
-        and in how many documents. `ask` ranks paths on these, one row per linked pair and
+        in how many documents, and how many instances. `ask` ranks paths on these, one row per linked pair and
         predicate however many documents repeat it, so a dense archive costs no more than a sparse one."""
         firmness = case(MODALITY_WEIGHT, value=RelationRow.modality, else_=0.0) * RelationRow.confidence
         claims = case((RelationRow.modality.in_(sorted(claimed)), 1), else_=0)
         keys = (RelationRow.subject_id, RelationRow.object_id, RelationRow.object2_id, RelationRow.predicate)
         with Session(self.engine) as session:
             rows = [row for where in self._touching(session, actor_ids, others) for row in session.execute(
-                select(*keys, func.max(firmness), func.max(claims), func.count(RelationRow.document_id.distinct()))
+                select(*keys, func.max(firmness), func.max(claims), func.count(RelationRow.document_id.distinct()),
+                       func.count())
                 .where(where).group_by(*keys)).all()]
             return self._canonical_rows(session, rows)
 
@@ -219,6 +220,25 @@ class StoreReads:
                     for two in self._members(session, [y]):
                         rows.update((row[0], tuple(row)) for row in session.execute(BETWEEN, {"x": one, "y": two}))
                 found[x, y] = [rows[i] for i in sorted(rows)]
+        return found
+
+    def claim_sample(self, claims, limit: int) -> list[int]:
+        """Ids of at most `limit` visible instances of each claim (subject, object, object2,
+        predicate; canonical ids), firmest first (one cached statement per claim)."""
+        firmness = case(MODALITY_WEIGHT, value=RelationRow.modality, else_=0.0) * RelationRow.confidence
+        found: list[int] = []
+        with Session(self.engine) as session:
+            members = {}
+            for claim in claims:
+                for i in claim[:3]:
+                    if i is not None and i not in members:
+                        members[i] = sorted(self._members(session, [i]))
+            for s, o, o2, predicate in claims:
+                query = select(RelationRow.id).where(
+                    VISIBLE, RelationRow.subject_id.in_(members[s]), RelationRow.object_id.in_(members[o]),
+                    RelationRow.object2_id.in_(members[o2]) if o2 else RelationRow.object2_id.is_(None),
+                    RelationRow.predicate == predicate).order_by(firmness.desc(), RelationRow.id).limit(limit)
+                found += session.scalars(query)
         return found
 
     def mediated(self, x: str, y: str) -> list[int]:
