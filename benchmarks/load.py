@@ -2,7 +2,7 @@
 concurrent clients, with `serve --workers 1` and `--workers 2` side by side, then the same reads
 while uploads are ingested (every upload job must end `done`: no request lost).
 
-    python -m benchmarks.load                     # 10k-document graph: built once (~6 min), then ~5 min
+    python -m benchmarks.load                     # 10k-document graph: built once (~5 min), then ~5 min
     python -m benchmarks.load --quick             # ~1 min smoke run on 300 documents -> results/quick-load.*
     python -m benchmarks.load --documents 2000 --workers 1 2 4 --name load-2000
 
@@ -57,9 +57,9 @@ class Plan:
 
 
 def build_graph(documents: int, seed: int, data: Path, log: Log) -> Path:
-    """The graph of `documents` synthetic documents, ingested once and cached in `data`."""
-    from actorgraph.graph.store import Store
-    from actorgraph.pipeline import ingest
+    """The graph of `documents` synthetic documents, ingested once (on every core) and cached in `data`."""
+    from actorgraph.processes import default_jobs
+    from actorgraph.workspace import open as open_workspace
 
     path = data / f"graph-{documents}-s{seed}.sqlite"
     if path.exists():
@@ -76,9 +76,8 @@ def build_graph(documents: int, seed: int, data: Path, log: Log) -> Path:
         if stored[0] % max(1, documents // 10) == 0:
             log(f"graph: {stored[0]:,}/{documents:,} documents, {time.perf_counter() - started:.0f} s")
 
-    store = Store.open(str(partial))
-    report = ingest([str(corpus)], store, on_progress=progress)
-    store.close()
+    with open_workspace(str(partial)) as workspace:
+        report = workspace.ingest([str(corpus)], on_progress=progress, jobs=default_jobs())
     if not report.ok:
         raise RuntimeError(f"building the graph failed: {report.errors[:3]}")
     partial.rename(path)
