@@ -46,6 +46,8 @@ def test_reject_hides_the_relation_from_every_read_and_unjudge_brings_it_back(st
     assert "supports" not in {r.predicate for r in stored.relations()}
     assert "supports" not in {row[4] for row in stored.edges(["taliban"])}
     assert stored.stats()["relations"] == 2 and stored.actor_counts("pakistan")["relations"] == 0
+    assert {a["id"]: a["relations"] for a in stored.actors()}.get("pakistan", 0) == 0
+    assert "supports" not in {row[3] for row in stored.link_weights(["taliban"])}
     assert stored.documents()[0]["relations"] == 2
     kept = by_predicate(stored, "supports")
     assert kept.judgement == "rejected" and kept.row_id == target.row_id

@@ -83,19 +83,25 @@ class StoreReads:
         return heads | {raw for raw, head in canonical.items() if head in heads}
 
     def _counts(self, session: Session, ids: set[str] | None = None) -> tuple[Counter, Counter]:
-        """Relations (as subject, object or second object) and mentions per canonical actor id."""
+        """Relations (as subject, object or second object) and mentions per canonical actor id.
+        Visible relations are all of them less the hidden ones: counting all reads the actor
+        indexes alone, and hidden rows are found through the index of judged rows (a filter on
+        `judgement` itself reads every row: 2 s instead of 0.1 s on 940k relations)."""
         canonical = self._canonical_ids(session)
         members = self._members(session, ids) if ids is not None else None
         relations, mentions = Counter(), Counter()
+        hidden = (RelationRow.judgement_id > 0) & RelationRow.judgement.in_(HIDDEN)
         for counter, column in ((relations, RelationRow.subject_id), (relations, RelationRow.object_id),
                                 (relations, RelationRow.object2_id), (mentions, MentionRow.actor_id)):
-            query = select(column, func.count()).where(column.is_not(None)).group_by(column)
+            queries = [(1, select(column, func.count()).where(column.is_not(None)).group_by(column))]
             if column is not MentionRow.actor_id:
-                query = query.where(VISIBLE)
-            if members is not None:
-                query = query.where(column.in_(members))
-            for actor_id, count in session.execute(query).all():
-                counter[canonical.get(actor_id, actor_id)] += count
+                key = column + ""  # grouped on an expression, SQLite reads the judged rows' index, not the actor's
+                queries.append((-1, select(key, func.count()).where(column.is_not(None), hidden).group_by(key)))
+            for sign, query in queries:
+                if members is not None:
+                    query = query.where(column.in_(members))
+                for actor_id, count in session.execute(query).all():
+                    counter[canonical.get(actor_id, actor_id)] += sign * count
         return relations, mentions
 
     def actor_counts(self, actor_id: str) -> dict[str, int]:
