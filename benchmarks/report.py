@@ -1,5 +1,6 @@
 """Results as files: latest.json (everything), latest.md (tables) and latest.png (two plots), with a
-description of the machine, since every figure here depends on it."""
+description of the machine, since every figure here depends on it, and the headlines of the longer
+benchmarks stored beside them. `python -m benchmarks.report` rebuilds the page from the files."""
 from __future__ import annotations
 
 import json
@@ -67,7 +68,7 @@ def _table(header: list[str], rows: list[list]) -> str:
     return "\n".join(lines)
 
 
-def markdown(results: dict) -> str:
+def markdown(results: dict, out_dir: Path | None = None) -> str:
     m, t = results["machine"], results["throughput"]
     rate = t["chars_per_second"]
     parts = [f"# actorgraph benchmarks ({results['mode']} run)", "",
@@ -97,7 +98,52 @@ def markdown(results: dict) -> str:
                   f"{g['asked']}/{g['planned']}" + (" (time budget hit)" if g["stopped_early"] else ""),
                   f"{g['p50_ms']:.0f}", f"{g['p95_ms']:.0f}", f"{g['max_ms']:.0f}"] for g in results["latency"]]),
              "", f"Target: p95 < {TARGETS['p95_ms_at_1M_relations']} ms at 1M relations."]
-    return "\n".join(parts) + "\n"
+    return "\n".join(parts + others(out_dir)) + "\n"
+
+
+def _measured(result: dict) -> str:
+    m = result.get("machine") or {}
+    return f"{(m.get('date') or '?')[:10]}, git {m.get('git') or '?'}"
+
+
+def _headline_parallel(r: dict) -> str:
+    runs = {run["engine"]: run for run in r["runs"]}
+    best = max(runs.values(), key=lambda run: run["speedup"])
+    return (f"{r['docs']:,} docs: {best['engine']} {best['speedup']:.2f}x one process; relation tables identical: "
+            f"{'yes' if r['same_relations'] else 'NO'} ({best['relation_hash'][:16]})")
+
+
+def _headline_scale(r: dict) -> str:
+    i = r["ingest"]
+    asks = "; ".join(f"{g['relations']:,} relations p50/p95/max {g['p50_ms']:.0f}/{g['p95_ms']:.0f}/"
+                     f"{g['max_ms']:.0f} ms (built in {g['build_seconds']:.0f} s)" for g in r["synthetic"])
+    return (f"{i['docs']:,} docs with --jobs {i['jobs']}: {i['docs_per_second']:.1f} docs/s, peak RSS "
+            f"{i['peak_rss_mb']:.0f} MiB, DB {i['db_mb']:.0f} MiB, ask p95 {i['ask']['p95_ms']:.0f} ms; {asks}")
+
+
+def _headline_load(r: dict) -> str:
+    return f"{r['documents']:,}-document graph: " + "; ".join(
+        f"{name}: {'met' if met else 'missed'} ({detail})" for name, met, detail in r["goals"])
+
+
+OTHERS = (("parallel", "`python -m benchmarks.parallel`", _headline_parallel),
+          ("scale", "`python -m benchmarks.scale`", _headline_scale),
+          ("load", "`python -m benchmarks.load`", _headline_load))
+
+
+def others(out_dir: Path | None) -> list[str]:
+    """The headline of each longer benchmark whose results lie beside this page, with the date and
+    commit it was measured on (they run on their own, so their figures may be older than the above)."""
+    rows = []
+    for name, command, headline in OTHERS:
+        path = out_dir / f"{name}.json" if out_dir else None
+        if path is not None and path.exists():
+            result = json.loads(path.read_text("utf-8"))
+            rows.append([f"[{name}]({name}.md)", command, _measured(result), headline(result)])
+    if not rows:
+        return []
+    return ["", "## Longer benchmarks (run on their own)", "",
+            _table(["page", "command", "measured", "headline"], rows)]
 
 
 def plot(results: dict, out: Path) -> None:
@@ -132,5 +178,24 @@ def plot(results: dict, out: Path) -> None:
 def write(results: dict, out_dir: Path, prefix: str = "latest") -> None:
     out_dir.mkdir(parents=True, exist_ok=True)
     (out_dir / f"{prefix}.json").write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
-    (out_dir / f"{prefix}.md").write_text(markdown(results), encoding="utf-8")
+    (out_dir / f"{prefix}.md").write_text(markdown(results, out_dir), encoding="utf-8")
     plot(results, out_dir / f"{prefix}.png")
+
+
+def main() -> None:
+    """Rebuild latest.md and latest.png from latest.json and the other results beside it, without
+    measuring anything again (after a longer benchmark has run on its own)."""
+    import argparse
+
+    parser = argparse.ArgumentParser(description="Rebuild the benchmark page from the stored results.")
+    parser.add_argument("--out", type=Path, default=Path(__file__).parent / "results")
+    parser.add_argument("--prefix", default="latest")
+    args = parser.parse_args()
+    results = json.loads((args.out / f"{args.prefix}.json").read_text("utf-8"))
+    (args.out / f"{args.prefix}.md").write_text(markdown(results, args.out), encoding="utf-8")
+    plot(results, args.out / f"{args.prefix}.png")
+    print(markdown(results, args.out))
+
+
+if __name__ == "__main__":
+    main()

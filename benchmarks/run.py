@@ -2,7 +2,8 @@
 
     python -m benchmarks.run            # ~13 min on 2 cores: 1k-doc throughput, 1k/10k scaling, 10k-1M asks
     python -m benchmarks.run --quick    # ~1 min smoke run (results/quick.*; latest.* is left alone)
-    python -m benchmarks.run --full     # then benchmarks.scale: 100k documents with --jobs, 1M and 10M relations
+    python -m benchmarks.run --full     # then benchmarks.scale (100k documents with --jobs, 1M and 10M relations)
+                                        # and benchmarks.load (the workbench under load), ~2 h
 
 Stages run one after another, never in parallel, so no benchmark competes with another for a core.
 """
@@ -109,7 +110,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description="actorgraph benchmarks: ingest throughput, scaling, ask latency.")
     size = parser.add_mutually_exclusive_group()
     size.add_argument("--quick", action="store_true", help="~1 minute smoke run")
-    size.add_argument("--full", action="store_true", help="also ingest 100k documents")
+    size.add_argument("--full", action="store_true", help="also the 100k-document scale run and the load benchmark")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--data", type=Path, default=HERE / "data", help="where generated corpora are cached")
     parser.add_argument("--out", type=Path, default=HERE / "results")
@@ -119,10 +120,12 @@ def main() -> None:
     results = run(plan, args.seed, args.data, args.out, console)
     console.print(report.markdown(results))
     if args.full:
-        from . import scale
+        from . import load, scale
 
-        sys.argv = [sys.argv[0], "--out", str(args.out), "--data", str(args.data), "--seed", str(args.seed)]
-        scale.main()
+        for longer in (scale, load):
+            sys.argv = [sys.argv[0], "--out", str(args.out), "--data", str(args.data), "--seed", str(args.seed)]
+            longer.main()
+        report.write(results, args.out, "latest")  # the page again, with the headlines of both
 
 
 if __name__ == "__main__":
