@@ -1,6 +1,7 @@
-"""Finding what an answer needs before loading any evidence: simple paths of two and three hops
-between two actors, ranked on light relation rows, and a bounded sample of the instances behind
-each link, so a pair named in thousands of documents costs no more than a rare one."""
+"""Finding what an answer or the page's network needs before loading any evidence: simple paths of
+two and three hops between two actors, and the strongest claims around one, ranked on links summed
+up in SQL (`Store.link_weights`), then a bounded sample of the instances behind each, so a pair
+named in thousands of documents, or a hub of a dense archive, costs no more than a rare one."""
 from __future__ import annotations
 
 from collections import defaultdict
