@@ -37,6 +37,11 @@ def find_paths(weight, neighbours: dict[str, set[str]], is_via, a: str, b: str,
     return found[:limit]
 
 
+def boost(documents: int) -> float:
+    """How much the documents repeating a link add to its weight (up to double)."""
+    return min(1 + 0.2 * (documents - 1), 2.0)
+
+
 def link_strengths(links) -> tuple[dict[frozenset, float], dict[str, set[str]]]:
     """From `Store.link_weights` rows: each linked pair's weight (its firmest instance, boosted by
     the documents that repeat a predicate) and, per actor, the others a claim links it to."""
@@ -55,7 +60,7 @@ def link_strengths(links) -> tuple[dict[frozenset, float], dict[str, set[str]]]:
                 neighbours[other].add(s)
     weights: dict[frozenset, float] = defaultdict(float)
     for (pair, predicate), firmness in firmest.items():
-        weights[pair] = max(weights[pair], firmness * min(1 + 0.2 * (documents[pair, predicate] - 1), 2.0))
+        weights[pair] = max(weights[pair], firmness * boost(documents[pair, predicate]))
     return weights, neighbours
 
 
@@ -89,7 +94,7 @@ def around(store, center: str, hops: int, actors: int = SHOWN_ACTORS, claims: in
         return [], {}, cut
     links = [row for row in store.link_weights(sorted(kept), sorted(kept), claimed=CLAIMED)
              if row[2] is None or row[2] in kept]
-    ranked = sorted(links, key=lambda r: (-(r[4] or 0.0) * min(1 + 0.2 * (r[6] - 1), 2.0), r[:3], r[3]))
+    ranked = sorted(links, key=lambda r: (-(r[4] or 0.0) * boost(r[6]), r[:3], r[3]))
     cut |= len(ranked) > claims or any(r[7] > instances for r in ranked[:claims])
     totals: dict[tuple, int] = defaultdict(int)
     for s, o, o2, predicate, *_, count in links:

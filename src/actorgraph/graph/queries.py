@@ -22,6 +22,8 @@ from .sources import independent_key
 
 VISIBLE = or_(RelationRow.judgement.is_(None), RelationRow.judgement.not_in(HIDDEN))
 
+FIRMNESS = case(MODALITY_WEIGHT, value=RelationRow.modality, else_=0.0) * RelationRow.confidence  # of one instance
+
 
 def _linking(one, two):
     """Relations from actor id `one` to `two` as object or second object; `subject_id || ''`
@@ -205,12 +207,11 @@ class StoreReads:
         firmest modality weight times confidence, whether any `claimed` instance backs the link,
         in how many documents, and how many instances. `ask` ranks paths on these, one row per linked pair and
         predicate however many documents repeat it, so a dense archive costs no more than a sparse one."""
-        firmness = case(MODALITY_WEIGHT, value=RelationRow.modality, else_=0.0) * RelationRow.confidence
         claims = case((RelationRow.modality.in_(sorted(claimed)), 1), else_=0)
         keys = (RelationRow.subject_id, RelationRow.object_id, RelationRow.object2_id, RelationRow.predicate)
         with Session(self.engine) as session:
             rows = [row for where in self._touching(session, actor_ids, others) for row in session.execute(
-                select(*keys, func.max(firmness), func.max(claims), func.count(RelationRow.document_id.distinct()),
+                select(*keys, func.max(FIRMNESS), func.max(claims), func.count(RelationRow.document_id.distinct()),
                        func.count())
                 .where(where).group_by(*keys)).all()]
             return self._canonical_rows(session, rows)
@@ -231,7 +232,6 @@ class StoreReads:
     def claim_sample(self, claims, limit: int) -> list[int]:
         """Ids of at most `limit` visible instances of each claim (subject, object, object2,
         predicate; canonical ids), firmest first (one cached statement per claim)."""
-        firmness = case(MODALITY_WEIGHT, value=RelationRow.modality, else_=0.0) * RelationRow.confidence
         found: list[int] = []
         with Session(self.engine) as session:
             members = {}
@@ -243,7 +243,7 @@ class StoreReads:
                 query = select(RelationRow.id).where(
                     VISIBLE, RelationRow.subject_id.in_(members[s]), RelationRow.object_id.in_(members[o]),
                     RelationRow.object2_id.in_(members[o2]) if o2 else RelationRow.object2_id.is_(None),
-                    RelationRow.predicate == predicate).order_by(firmness.desc(), RelationRow.id).limit(limit)
+                    RelationRow.predicate == predicate).order_by(FIRMNESS.desc(), RelationRow.id).limit(limit)
                 found += session.scalars(query)
         return found
 
