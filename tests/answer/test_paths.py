@@ -77,3 +77,27 @@ def test_around_a_hub_keeps_to_its_budget_and_says_so(demo_db):
     assert cut
     assert len({a for r in shown for a in {r.subject.actor.id} | _ends(r)}) <= 4
     assert 0 < len(shown) <= 3
+
+
+def test_claim_samples_are_the_firmest_instances_across_a_merge(demo_db, tmp_path):
+    path = tmp_path / "merged.sqlite"
+    path.write_bytes(demo_db.read_bytes())
+    store = Store.open(str(path))
+    everything = store.relations()
+    hub = _hub(everything)
+    partners = sorted({e for r in everything if r.subject.actor.id == hub for e in _ends(r)} - {hub})
+    store.merge(partners[0], partners[1])
+    merged = store.relations()
+    claims = sorted({(r.subject.actor.id, r.object.actor.id, r.object2 and r.object2.actor.id, r.predicate)
+                     for r in merged if r.subject.actor.id == hub and partners[0] in _ends(r)}, key=str)
+    sample = store.claim_sample(claims, 2)
+    for claim in claims:
+        instances = sorted((-MODALITY_WEIGHT[r.modality] * r.confidence, r.row_id) for r in merged
+                           if (r.subject.actor.id, r.object.actor.id, r.object2 and r.object2.actor.id, r.predicate) == claim)
+        assert {i for _, i in instances[:2]} <= set(sample), claim
+    assert len(sample) == sum(min(2, sum((r.subject.actor.id, r.object.actor.id, r.object2 and r.object2.actor.id,
+                                          r.predicate) == c for r in merged)) for c in claims)
+    assert {r.object.actor.id for r in store.relations(ids=sample)} >= {partners[0]}
+    stored = {r.row_id: r for r in everything}
+    assert any(stored[i].object.actor.id == partners[1] for i in sample if stored[i].object), \
+        "the merged-away actor's instances are sampled too"
