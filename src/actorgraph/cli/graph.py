@@ -12,6 +12,7 @@ from rich.table import Table
 
 from ..answer.answer import render_text
 from ..graph.fuse import DAY
+from ..serve.cache import DEFAULT_SIZE as DEFAULT_CACHE
 from .common import Db, err, fail, out, row, workspace
 
 
@@ -137,7 +138,9 @@ def serve(db: Db = None,
           create: bool = typer.Option(False, "--create", help="Start on an empty database when none exists "
                                                               "(to fill it with uploads)."),
           workers: int = typer.Option(1, min=1, help="Server processes: reads are answered on that many cores; "
-                                                     "uploads are still ingested one at a time.")) -> None:
+                                                     "uploads are still ingested one at a time."),
+          cache: int = typer.Option(DEFAULT_CACHE, min=0, help="Answers each worker keeps until the database "
+                                                               "changes (0: none).")) -> None:
     """The analyst's workbench: the HTTP API (docs at /docs) and the graph page, over one database."""
     import os
 
@@ -150,7 +153,7 @@ def serve(db: Db = None,
         fail("--workers above 1 needs POSIX file locks: run one worker on Windows")
         raise typer.Exit(2)
     settings = dict(db=db, host=host, token=token, max_upload_bytes=int(max_upload_mb * 1_000_000), create=create,
-                    user=user)
+                    user=user, cache_size=cache)
     application = create_app(**settings)
     if application.state.cytoscape is None:
         fail("Cytoscape.js is not installed, so the page cannot draw graphs: run `npm ci` in the repository")

@@ -89,6 +89,10 @@ class StoreReads:
         with Session(self.engine) as session:
             return self._actors_by_id(session, {actor_id}).get(actor_id)
 
+    def forget_merges(self) -> None:
+        """Read the merges afresh next time: another program may have merged or split actors."""
+        self._canonical = None
+
     def _members(self, session: Session, ids) -> set[str]:
         """Every stored id that names the same actors as `ids`."""
         canonical = self._canonical_ids(session)

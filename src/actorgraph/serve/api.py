@@ -35,16 +35,25 @@ def answered(call, *args, **kwargs):
         raise HTTPException(400, str(exc))
 
 
+def remembered(request: Request, response: Response, name: str, *args, **kwargs):
+    """`answered` for the workspace's method `name`, from the answers kept since the database last
+    changed when it can be (`cache.py`); the X-Cache header says which."""
+    call = getattr(workspace(request), name)
+    value, hit = request.app.state.answers.get(name, (args, kwargs), lambda: answered(call, *args, **kwargs))
+    response.headers["X-Cache"] = "hit" if hit else "miss"
+    return value
+
+
 @router.get("/health")
 def health(request: Request) -> dict:
     state = request.app.state
     return {"version": state.version, "writes": state.writes, "token_required": state.token is not None,
-            "cytoscape": state.cytoscape is not None}
+            "cytoscape": state.cytoscape is not None, "cache": state.answers.stats()}
 
 
 @router.get("/stats")
-def stats(request: Request) -> dict:
-    return workspace(request).stats()
+def stats(request: Request, response: Response) -> dict:
+    return remembered(request, response, "stats")
 
 
 @router.get("/documents")
@@ -60,46 +69,47 @@ def document(request: Request, doc_id: str) -> dict:
 
 
 @router.get("/actors")
-def actors(request: Request, q: str = "", limit: Annotated[int, Query(ge=1, le=500)] = 20) -> dict:
+def actors(request: Request, response: Response, q: str = "", limit: Annotated[int, Query(ge=1, le=500)] = 20) -> dict:
     """Actors by any alias (exact, then by prefix and substring of the name), or the most connected."""
-    return {"actors": workspace(request).actors(q, limit, frame=False)}
+    return {"actors": remembered(request, response, "actors", q, limit, frame=False)}
 
 
 @router.get("/actors/{actor_id}")
-def actor(request: Request, actor_id: str) -> dict:
-    return answered(workspace(request).actor_view, actor_id)
+def actor(request: Request, response: Response, actor_id: str) -> dict:
+    return remembered(request, response, "actor_view", actor_id)
 
 
 @router.get("/relations")
-def relations(request: Request, actor: str | None = None, other: str | None = None,
+def relations(request: Request, response: Response, actor: str | None = None, other: str | None = None,
               predicate: Names = None, modality: Names = None, min_grade: str | None = None,
               date_from: Dates = None, date_to: Dates = None,
               limit: Annotated[int, Query(ge=1, le=5000)] = 500, offset: Annotated[int, Query(ge=0)] = 0) -> dict:
     """Relation instances filtered by actor (and a second actor), predicate, modality, the grade of
     their claim, and dates: a relation is kept when the time it held overlaps [date_from, date_to]."""
-    kept = answered(workspace(request).relations, actor, other, predicate, modality, min_grade, date_from, date_to,
-                    frame=False)
+    kept = remembered(request, response, "relations", actor, other, predicate, modality, min_grade, date_from,
+                      date_to, frame=False)
     return {"relations": kept[offset:offset + limit], "total": len(kept)}
 
 
 @router.get("/graph")
-def graph(request: Request, actor: str | None = None, hops: Annotated[int, Query(ge=1, le=3)] = 1,
+def graph(request: Request, response: Response, actor: str | None = None, hops: Annotated[int, Query(ge=1, le=3)] = 1,
           as_of_date: AsOf = None, predicate: Names = None, modality: Names = None, min_grade: str | None = None) -> dict:
     """The network around an actor (the most connected one by default) as claims: one edge per
     (subject, predicate, object), styled by the page from modality, grade and corroboration."""
-    return answered(workspace(request).graph_view, actor, hops, as_of_date, predicate, modality, min_grade)
+    return remembered(request, response, "graph_view", actor, hops, as_of_date, predicate, modality, min_grade)
 
 
 @router.get("/claim")
-def claim(request: Request, subject: str, predicate: str, object: str, as_of_date: AsOf = None) -> dict:
+def claim(request: Request, response: Response, subject: str, predicate: str, object: str,
+          as_of_date: AsOf = None) -> dict:
     """One claim with every quote behind it (the evidence panel)."""
-    return {"claim": answered(workspace(request).claim, subject, predicate, object, as_of_date)}
+    return {"claim": remembered(request, response, "claim", subject, predicate, object, as_of_date)}
 
 
 @router.get("/ask")
-def ask(request: Request, q: str, as_of_date: AsOf = None,
+def ask(request: Request, response: Response, q: str, as_of_date: AsOf = None,
         b: Annotated[str | None, Query(description="A second actor: then `q` is the first one's name")] = None) -> dict:
-    return answered(workspace(request).ask, q, b, as_of=as_of_date)
+    return remembered(request, response, "ask", q, b, as_of=as_of_date)
 
 
 @router.get("/profile/{doc_id}")

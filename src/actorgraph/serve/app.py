@@ -30,6 +30,7 @@ from .. import __version__
 from ..read.files import SUPPORTED
 from ..workspace import open as open_workspace
 from .api import answered, router
+from .cache import DEFAULT_SIZE, Answers
 from .jobs import Jobs
 from .judging import judgement_router
 
@@ -86,33 +87,40 @@ def require_write(request: Request) -> None:
 
 def create_app(db: str | None = None, *, host: str = "127.0.0.1", token: str | None = None,
                max_upload_bytes: int = MAX_UPLOAD_BYTES, create: bool = True, user: str | None = None,
-               shared: Path | None = None) -> FastAPI:
+               shared: Path | None = None, cache_size: int = DEFAULT_SIZE) -> FastAPI:
     """The app over one database; with `create=False` a SQLite file that does not exist is refused.
     `user` signs the judgements made on the page (default: the token's name when the token is
     NAME:SECRET, else the account running the server). `shared` is the folder the processes of
-    `serve --workers N` share for upload jobs and news of each other's writes (see `jobs.py`)."""
+    `serve --workers N` share for upload jobs and news of each other's writes (see `jobs.py`).
+    `cache_size` answers are kept until the database changes (0: none; see `cache.py`)."""
     workspace = open_workspace(db, create=create)
     jobs = Jobs(workspace, shared)
+    url = workspace.store.engine.url
+    answers = Answers(url.database if url.get_backend_name() == "sqlite" else None, cache_size,
+                      on_change=workspace.store.forget_merges)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
         yield
         app.state.jobs.pool.shutdown(wait=True)
+        answers.close()
         workspace.close()
 
     app = FastAPI(title="actorgraph", version=__version__, docs_url=None, redoc_url=None, lifespan=lifespan,
                   description="Evidence-graded knowledge graph of armed-conflict actors.")
     app.state.__dict__.update(workspace=workspace, version=__version__, token=token or None, host=host,
                               writes=bool(token) or is_loopback(host), max_upload_bytes=max_upload_bytes,
-                              cytoscape=vendor_file("cytoscape.min.js"), jobs=jobs,
+                              cytoscape=vendor_file("cytoscape.min.js"), jobs=jobs, answers=answers,
                               user=user or (token.split(":", 1)[0] if token and ":" in token else getpass.getuser()))
     if is_loopback(host):
         app.add_middleware(TrustedHostMiddleware, allowed_hosts=[*LOOPBACK_NAMES, host])
 
     @app.middleware("http")
     async def every_request(request: Request, call_next):
-        """Other workers' writes are caught up with before, this one's announced after; then the headers."""
+        """Other workers' (and programs') writes are caught up with before, this one's announced
+        after; then the headers."""
         jobs.refresh()
+        answers.refresh()
         response = await call_next(request)
         if request.method not in READS and response.status_code < 400:
             jobs.wrote()

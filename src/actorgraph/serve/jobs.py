@@ -105,9 +105,9 @@ def _alive(pid: int) -> bool:
 def _drop_caches(store: Store, reads_only: bool) -> None:
     """The store drops what it cached when it writes itself; another process's writes are only known
     here. Reads use the merges alone, which may be dropped at any time; the other caches only while
-    no ingest of this process uses them. (A public `Store.refresh()` would be the cleaner door.)"""
+    no ingest of this process uses them."""
     if reads_only:
-        store._canonical = None
+        store.forget_merges()
     else:
         store._forget()
 
