@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 from collections import Counter, defaultdict
 
-from sqlalchemy import bindparam, case, func, or_, select
+from sqlalchemy import and_, bindparam, case, func, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from ..extract.rhetoric import RhetoricSpan
@@ -20,7 +20,8 @@ from .schema import (ActorLinkRow, ActorRow, AliasRow, DocumentProfileRow, Docum
 from .sources import independent_key
 
 
-VISIBLE = or_(RelationRow.judgement.is_(None), RelationRow.judgement.not_in(HIDDEN))
+# Inequalities, not NOT IN: an IN list is expanded again at every execution of a cached statement.
+VISIBLE = or_(RelationRow.judgement.is_(None), and_(*(RelationRow.judgement != h for h in HIDDEN)))
 
 FIRMNESS = case(MODALITY_WEIGHT, value=RelationRow.modality, else_=0.0) * RelationRow.confidence  # of one instance
 
