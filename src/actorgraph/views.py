@@ -29,6 +29,17 @@ def checked_date(value: str | None, field: str) -> str | None:
     return value or None
 
 
+def checked_span(span: str | tuple[int, int]) -> tuple[int, int]:
+    """A span of characters given as "START:END" or (start, end)."""
+    try:
+        start, end = (int(x) for x in (span.split(":") if isinstance(span, str) else span))
+    except (ValueError, TypeError):
+        raise Invalid(f"span must be START:END (character offsets), not {span!r}") from None
+    if not 0 <= start < end:
+        raise Invalid(f"span must be START:END with 0 <= START < END, not {span!r}")
+    return start, end
+
+
 def one_of(values: Iterable[str] | None, allowed, field: str) -> set[str] | None:
     values = [values] if isinstance(values, str) else list(values or [])
     if not values:
@@ -111,7 +122,8 @@ def network(center: Actor | None, around: list[Relation], day: str | None, shown
     MAX_GRAPH_EDGES, strongest first), with the dates the relations span. `totals` gives a claim's
     full number of instances, by (subject, predicate, object) id, when `around` holds a sample."""
     empty = {"center": None, "nodes": [], "edges": [], "dates": {"min": None, "max": None},
-             "predicates": list(ontology().predicates), "modalities": list(MODALITY_WEIGHT)}
+             "predicates": list(ontology().predicates), "modalities": list(MODALITY_WEIGHT),
+             "entity_types": list(ontology().entity_types)}
     if center is None:
         return empty
     dates = sorted(d for r in around for d in validity(r) if d)

@@ -12,6 +12,7 @@ and the API print); `actors()` and `relations()` are pandas DataFrames when pand
 from __future__ import annotations
 
 import getpass
+from contextlib import contextmanager
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
@@ -22,13 +23,15 @@ from .export import FORMATS, select, to_bytes, to_graph, write
 from .extract.rhetoric import rhetoric
 from .extract.nlp import parse
 from .graph.fuse import as_of, claims_of, confirmed_by_others, timeline as fused_timeline
-from .graph.judgements import HIDDEN, UnknownRelation
+from .extract.lexicon import ontology
+from .graph.judgements import HIDDEN, UnknownRelation, new_actor
 from .graph.store import Store
 from .models import Actor, Document, relation_json
+from .names import normalize
 from .pipeline import DEFAULT_OPTIONS, ExtractOptions, IngestReport, extract_all, ingest as run_ingest, profile_of, \
     read_all
-from .views import (Invalid, NotFound, actor_json, checked_date, graded, grade_test, judgement_json, kept, modalities,
-                    network, predicates, relation_item, review_order)
+from .views import (Invalid, NotFound, actor_json, checked_date, checked_span, graded, grade_test, judgement_json,
+                    kept, modalities, network, predicates, relation_item, review_order)
 
 WINDOWS = ("day", "week", "month", "all")
 
@@ -67,30 +70,17 @@ def profile(path: str | Path, options: ExtractOptions = DEFAULT_OPTIONS) -> dict
     return profile_of(documents[0], next(parse([documents[0].text])), None, options)
 
 
-class _found:
+@contextmanager
+def _found():
     """Turns the store's unknown relation or judgement into NotFound."""
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, kind, exc, _tb):
-        if isinstance(exc, UnknownRelation):
-            raise NotFound(str(exc)) from exc
-        return False
+    try:
+        yield
+    except UnknownRelation as exc:
+        raise NotFound(str(exc)) from exc
 
 
 def _ends(relation) -> set[str]:
     return {m.actor.id for m in (relation.subject, relation.object, relation.object2) if m}
-
-
-def _span(span: str | tuple[int, int]) -> tuple[int, int]:
-    try:
-        start, end = (int(x) for x in (span.split(":") if isinstance(span, str) else span))
-    except (ValueError, TypeError):
-        raise Invalid(f"span must be START:END (character offsets), not {span!r}") from None
-    if not 0 <= start < end:
-        raise Invalid(f"span must be START:END with 0 <= START < END, not {span!r}")
-    return start, end
 
 
 def _frame(rows: list[dict], frame: bool):
@@ -187,17 +177,36 @@ class Workspace:
 
     def add_relation(self, document: str, span: str | tuple[int, int], subject: str, predicate: str,
                      object: str, *, object2: str | None = None, modality: str = "asserted",  # noqa: A002
-                     note: str | None = None, author: str | None = None) -> dict:
-        """A relation the extractor missed, stated by the characters `span` ("START:END") of a stored document."""
-        start, end = _span(span)
+                     note: str | None = None, author: str | None = None,
+                     new_actors: dict[str, str] | None = None) -> dict:
+        """A relation the extractor missed, stated by the characters `span` ("START:END") of a stored
+        document. A party not yet in the database is added when `new_actors` gives its type
+        ({"Sokoto cell": "armed_group"}); a name already known means the actor it names."""
+        start, end = checked_span(span)
         predicates([predicate]), modalities([modality])
         if (predicate == "mediates") != (object2 is not None):
             raise Invalid("object2 is needed for mediates, and only for it")
+        added: dict[str, Actor] = {}
+        parties = [self._party(name, new_actors or {}, added) if name else None for name in (subject, object, object2)]
         with _found():
-            made = self.store.add_relation(self.document(document).id, start, end, self.actor(subject).id, predicate,
-                                           self.actor(object).id, object2_id=object2 and self.actor(object2).id,
-                                           modality=modality, note=note, author=author or getpass.getuser())
+            made = self.store.add_relation(self.document(document).id, start, end, parties[0].id, predicate,
+                                           parties[1].id, object2_id=parties[2] and parties[2].id,
+                                           modality=modality, note=note, author=author or getpass.getuser(),
+                                           new_actors=tuple(added.values()))
         return self._judgement_json(made)
+
+    def _party(self, name: str, new_actors: dict[str, str], added: dict[str, Actor]) -> Actor:
+        """The actor `name` names, or a new one of the type `new_actors` gives it (kept in `added`)."""
+        try:
+            return self.actor(name)
+        except NotFound:
+            kind, types = new_actors.get(name), ontology().entity_types
+            if kind not in types:
+                raise (NotFound if kind is None else Invalid)(
+                    f"no actor called {name!r} in the database; to add it as a new actor, give its type (one of "
+                    f"{', '.join(types)}){'' if kind is None else f', not {kind!r}'}") from None
+        taken = {a.id for a in added.values()}
+        return added.setdefault(normalize(name), new_actor(name, kind, lambda i: i in taken or self.store.actor(i)))
 
     def unjudge(self, judgement_id: int) -> dict:
         """Take a judgement back."""

@@ -91,12 +91,13 @@ def test_claim_samples_are_the_firmest_instances_across_a_merge(demo_db, tmp_pat
     claims = sorted({(r.subject.actor.id, r.object.actor.id, r.object2 and r.object2.actor.id, r.predicate)
                      for r in merged if r.subject.actor.id == hub and partners[0] in _ends(r)}, key=str)
     sample = store.claim_sample(claims, 2)
+    def claim_of(r):
+        return r.subject.actor.id, r.object.actor.id, r.object2 and r.object2.actor.id, r.predicate
+
     for claim in claims:
-        instances = sorted((-MODALITY_WEIGHT[r.modality] * r.confidence, r.row_id) for r in merged
-                           if (r.subject.actor.id, r.object.actor.id, r.object2 and r.object2.actor.id, r.predicate) == claim)
+        instances = sorted((-MODALITY_WEIGHT[r.modality] * r.confidence, r.row_id) for r in merged if claim_of(r) == claim)
         assert {i for _, i in instances[:2]} <= set(sample), claim
-    assert len(sample) == sum(min(2, sum((r.subject.actor.id, r.object.actor.id, r.object2 and r.object2.actor.id,
-                                          r.predicate) == c for r in merged)) for c in claims)
+    assert len(sample) == sum(min(2, sum(claim_of(r) == c for r in merged)) for c in claims)
     assert {r.object.actor.id for r in store.relations(ids=sample)} >= {partners[0]}
     stored = {r.row_id: r for r in everything}
     assert any(stored[i].object.actor.id == partners[1] for i in sample if stored[i].object), \

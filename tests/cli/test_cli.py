@@ -217,3 +217,20 @@ def test_ingest_again_extracts_anew_and_keeps_judgements(tmp_path):
     assert json.loads(cli("review", "--format", "json", "--db", db, cwd=tmp_path).stdout) == []
     wrong = cli("judge", "abc", "reject", "--db", db, cwd=tmp_path)
     assert wrong.returncode == 2 and "relation id" in wrong.stderr
+
+
+def test_judge_add_names_a_new_actor_with_its_type(tmp_path):
+    text = "Rwanda supplied the Kivu Liberation Front with weapons through a Goma trading house, UN experts said.\n"
+    (tmp_path / "a.txt").write_text(text)
+    db = str(tmp_path / "g.sqlite")
+    assert cli("ingest", str(tmp_path / "a.txt"), "--db", db, cwd=tmp_path).returncode == 0
+    add = ("judge", "add", "a", "--span", f"0:{len(text.strip())}", "--subject", "Goma trading house",
+           "--predicate", "supports", "--object", "Kivu Liberation Front", "--db", db)
+    unknown = cli(*add, cwd=tmp_path)
+    assert unknown.returncode == 1 and "give its type" in unknown.stderr and "armed_group" in unknown.stderr
+    malformed = cli(*add, "--new-actor", "Goma trading house", cwd=tmp_path)
+    assert malformed.returncode == 2 and "NAME=TYPE" in malformed.stderr
+    made = cli(*add, "--new-actor", "Goma trading house=organisation", cwd=tmp_path)
+    assert made.returncode == 0 and "add Goma trading house supports Kivu Liberation Front" in made.stdout, made.stderr
+    listed = cli("actors", "--db", db, cwd=tmp_path)
+    assert listed.returncode == 0 and "Goma trading house" in listed.stdout and "organisation" in listed.stdout

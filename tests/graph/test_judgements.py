@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 from test_store import PAKISTAN, QATAR, TALIBAN, USA, relation, store  # noqa: F401 (store: both backends)
 
-from actorgraph.graph.judgements import UnknownRelation
+from actorgraph.graph.judgements import UnknownRelation, new_actor
 from actorgraph.graph.store import Store
-from actorgraph.models import Document
+from actorgraph.models import Actor, Document
 
 TEXT = ("The Taliban supports Pakistan, a wire said. Qatar pressures the Taliban to talk. "
         "The United States hosts talks in Doha with the Taliban.")
@@ -116,3 +116,20 @@ def test_judging_what_is_not_there_is_refused(stored: Store, document: Document)
         stored.add_relation(document.id, 5, len(TEXT) + 5, "qatar", "supports", "taliban")
     with pytest.raises(ValueError, match="verdict"):
         stored.judge(by_predicate(stored, "hosts").row_id, "maybe")
+
+
+def test_an_addition_may_name_an_actor_the_database_lacks(stored: Store, document: Document):
+    cell = new_actor("the Doha channel", "organisation", lambda i: stored.actor(i) is not None)
+    at = TEXT.index("The United States")
+    stored.add_relation(document.id, at, at + 40, cell.id, "mediates", "taliban", object2_id="usa",
+                        author="ana", new_actors=(cell,))
+    assert stored.actor(cell.id) == Actor(cell.id, "the Doha channel", "organisation")
+    assert [a.id for a in stored.find_actors("Doha channel")] == [cell.id]
+    assert by_predicate(stored, "mediates").subject.actor.id == cell.id
+    again = new_actor("The Doha Channel", "organisation", lambda i: stored.actor(i) is not None)
+    assert again.id == f"{cell.id}-2"
+    with pytest.raises(ValueError, match="already in the database"):
+        stored.add_relation(document.id, at, at + 40, cell.id, "hosts", "taliban", new_actors=(cell,))
+    assert "hosts" not in {r.predicate for r in stored.relations() if r.subject.actor.id == cell.id}
+    with pytest.raises(ValueError, match="not a name"):
+        new_actor(" - ", "organisation", lambda i: False)

@@ -90,3 +90,25 @@ def test_a_named_token_signs_the_judgements(server):
         answer = client.get("/api/ask", params={"q": QUESTION}).json()
         evidence = [e for c in answer["direct"] for e in c["evidence"]]
         assert [e["judgement"] for e in evidence if e["relation_id"] == rid] == ["confirmed"]
+
+
+def test_an_added_relation_may_name_a_new_actor_given_its_type(server):
+    with httpx.Client(base_url=server.url, timeout=120) as client:
+        filled(client)
+        doc = client.get("/api/documents").json()["documents"][0]["id"]
+        at = TEXT.index("Rwanda armed")
+        body = {"start": at, "end": at + 42, "subject": "Kigali's liaison cell", "predicate": "supports",
+                "object": "Kivu Liberation Front"}
+        unknown = client.post(f"/api/documents/{doc}/relations", json=body)
+        assert unknown.status_code == 404 and "give its type" in unknown.json()["detail"], unknown.text
+        wrong = client.post(f"/api/documents/{doc}/relations",
+                            json=body | {"new_actors": {"Kigali's liaison cell": "militia"}})
+        assert wrong.status_code == 422 and "armed_group" in wrong.json()["detail"], wrong.text
+        made = client.post(f"/api/documents/{doc}/relations",
+                           json=body | {"new_actors": {"Kigali's liaison cell": "organisation"}})
+        assert made.status_code == 200, made.text
+        assert made.json()["new_subject"] == "Kigali's liaison cell"
+        found = client.get("/api/actors", params={"q": "Kigali's liaison cell"}).json()["actors"]
+        assert [(a["name"], a["type"], a["relations"]) for a in found] == [("Kigali's liaison cell", "organisation", 1)]
+        edges = client.get("/api/graph", params={"actor": found[0]["id"]}).json()["edges"]
+        assert [(e["predicate"], e["target"]) for e in edges] == [("supports", made.json()["new_object_id"])]

@@ -625,6 +625,34 @@ def test_add_a_relation_from_selected_words_of_a_document(watched, judged_server
     watched.assert_clean()
 
 
+def test_an_added_relation_may_name_a_new_actor(watched, judged_server):
+    page, server = watched.page, judged_server
+    documents = get_json(server.url + "/api/documents")["documents"]
+    doc_id = next(d["id"] for d in documents if d["name"] == "02-rsf-origins")
+    shown = get_json(f"{server.url}/api/documents/{doc_id}")["relations"][0]
+    open_actor(watched, server, actor_id(server, "RSF"))
+    page.evaluate("h => { location.hash = h; }", f"#doc={doc_id}&start={shown['start']}&end={shown['end']}")
+    page.locator("#document-view mark.evidence").wait_for()
+    select_words(page, MISSED)
+    page.locator("#add-relation").click()
+    form = page.locator("#panel form.add-form")
+    form.wait_for()
+    form.locator("input[name=subject]").fill("Yemen coalition command")
+    form.locator("select[name=predicate]").select_option("cooperates_with")
+    form.locator("input[name=object]").fill("Rapid Support Forces")
+    form.locator("button[type=submit]").click()
+    page.locator("#panel .form-status", has_text="give its type").wait_for()
+    form.locator("select[name=subject_type]").select_option("armed_group")
+    watched.screenshot("judge-add-new-actor-form.png")
+    form.locator("button[type=submit]").click()
+    page.locator("#panel h2.title", has_text="Relation added").wait_for()
+    watched.screenshot("judge-add-new-actor.png")
+    found = get_json(server.url + "/api/actors?q=Yemen%20coalition%20command")["actors"]
+    assert [(a["name"], a["type"], a["relations"]) for a in found] == [("Yemen coalition command", "armed_group", 1)]
+    assert watched.problems == ["console: Failed to load resource: the server responded with a status of 404 "
+                                "(Not Found)"], "only the refusal of the unknown name"
+
+
 def test_added_span_offsets_count_code_points_like_the_server(watched, tmp_path):
     """Python counts characters in code points, JavaScript in UTF-16 units: with emoji before and
     inside the selection the stored span is still the selected words, and is highlighted as such."""

@@ -27,19 +27,26 @@ def judge(target: str = typer.Argument(..., help="A relation id (see `review`, `
           object2: Text = typer.Option(None, help="The second party, for mediates (add)."),
           modality: Text = typer.Option(None, help="The right modality (relabel, add; default asserted)."),
           span: Text = typer.Option(None, help="START:END, the characters that state the relation (add)."),
+          new_actor: Optional[list[str]] = typer.Option(None, help="NAME=TYPE: a party not yet in the database, "
+                                                                   "added with that type (add; repeatable)."),
           note: Text = typer.Option(None, help="Why, for whoever reads the judgement later."),
           author: Text = typer.Option(None, envvar="ACTORGRAPH_USER", help="Who judges (default: your account)."),
           db: Db = None) -> None:
     """Judge one relation instance: `judge 42 reject --note "..."`, `judge 42 relabel --predicate
     supports`, `judge 42 confirm`, or add a missed one: `judge add DOC --span 120:180 --subject A
-    --predicate supports --object B`. Kept across re-ingests and new models; undo with `unjudge`."""
+    --predicate supports --object B` (`--new-actor "A=armed_group"` when A is not in the database yet).
+    Kept across re-ingests and new models; undo with `unjudge`."""
     with workspace(db) as ws:
         if target == "add":
             if not (span and subject and predicate and object):
                 fail("judge add needs --span, --subject, --predicate and --object")
                 raise typer.Exit(2)
+            if any("=" not in item for item in new_actor or []):
+                fail("--new-actor takes NAME=TYPE, e.g. --new-actor 'Sokoto cell=armed_group'")
+                raise typer.Exit(2)
             made = ws.add_relation(action, span, subject, predicate, object, object2=object2,
-                                   modality=modality or "asserted", note=note, author=author)
+                                   modality=modality or "asserted", note=note, author=author,
+                                   new_actors=dict(item.rsplit("=", 1) for item in new_actor or []))
         else:
             if not target.isdigit():
                 fail(f"the first argument is a relation id (a number) or `add`, not {target!r}")

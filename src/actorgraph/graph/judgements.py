@@ -8,13 +8,15 @@ rejected relation stays for audit, and every read leaves out the HIDDEN ones.
 `Store` inherits these; they need `self.engine`, `self.document` and `self._forget`."""
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime, timezone
 
 from sqlalchemy import delete, insert, select, update
 from sqlalchemy.orm import Session
 
-from ..models import VERDICTS, Judgement
-from .schema import DocumentRow, JudgementRow, RelationRow
+from ..models import VERDICTS, Actor, Judgement
+from ..names import normalize, slug
+from .schema import ActorRow, AliasRow, DocumentRow, JudgementRow, RelationRow
 
 HIDDEN = ("rejected", "replaced")
 ANALYST = "analyst"
@@ -25,6 +27,18 @@ KEY = ("subject_id", "predicate", "object_id", "evidence_start", "evidence_end")
 
 class UnknownRelation(LookupError):
     """No stored relation (or judgement) has the id given."""
+
+
+def new_actor(name: str, kind: str, taken: Callable[[str], object]) -> Actor:
+    """An actor an analyst names that the database lacks, with an id as one found in text has
+    ('x-' and its words), numbered when `taken` says that id is in use."""
+    if not normalize(name):
+        raise ValueError(f"{name!r} is not a name")
+    base = slug(name)
+    number = 1
+    while taken(candidate := base if number == 1 else f"{base}-{number}"):
+        number += 1
+    return Actor(candidate, name.strip(), kind)
 
 
 def judgement_of(row: JudgementRow) -> Judgement:
@@ -131,9 +145,18 @@ class StoreJudgements:
 
     def add_relation(self, document_id: str, start: int, end: int, subject_id: str, predicate: str, object_id: str,
                      *, object2_id: str | None = None, modality: str = "asserted", note: str | None = None,
-                     author: str = "") -> Judgement:
-        """A relation the extractor missed, stated by the words [start, end) of a stored document."""
+                     author: str = "", new_actors: tuple[Actor, ...] = ()) -> Judgement:
+        """A relation the extractor missed, stated by the words [start, end) of a stored document;
+        `new_actors` (named by an analyst, not yet in the database) are stored with it, in one transaction."""
         with Session(self.engine) as session, session.begin():
+            for actor in new_actors:
+                if session.get(ActorRow, actor.id) is not None:
+                    raise ValueError(f"an actor with id {actor.id!r} is already in the database")
+                session.add(ActorRow(id=actor.id, name=actor.name, type=actor.type))
+                names = {normalize(alias): alias for alias in reversed((actor.name, *actor.aliases))}
+                session.add_all(AliasRow(actor_id=actor.id, alias=alias, alias_norm=norm)
+                                for norm, alias in names.items() if norm)
+            session.flush()
             document = session.get(DocumentRow, document_id)
             if document is None:
                 raise UnknownRelation(f"no stored document {document_id!r}")

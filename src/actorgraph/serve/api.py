@@ -92,8 +92,9 @@ def relations(request: Request, response: Response, actor: str | None = None, ot
 
 
 @router.get("/graph")
-def graph(request: Request, response: Response, actor: str | None = None, hops: Annotated[int, Query(ge=1, le=3)] = 1,
-          as_of_date: AsOf = None, predicate: Names = None, modality: Names = None, min_grade: str | None = None) -> dict:
+def graph(request: Request, response: Response, actor: str | None = None,
+          hops: Annotated[int, Query(ge=1, le=3)] = 1, as_of_date: AsOf = None, predicate: Names = None,
+          modality: Names = None, min_grade: str | None = None) -> dict:
     """The network around an actor (the most connected one by default) as claims: one edge per
     (subject, predicate, object), styled by the page from modality, grade and corroboration."""
     return remembered(request, response, "graph_view", actor, hops, as_of_date, predicate, modality, min_grade)

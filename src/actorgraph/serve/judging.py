@@ -25,6 +25,13 @@ def _number(body: dict, name: str) -> int:
     return value
 
 
+def _names(body: dict, name: str) -> dict[str, str]:
+    value = body.get(name) or {}
+    if not isinstance(value, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in value.items()):
+        raise HTTPException(422, f"the JSON field {name!r} maps names to actor types (strings)")
+    return value
+
+
 def judgement_router(require_write) -> APIRouter:
     router = APIRouter(prefix="/api")
 
@@ -47,13 +54,14 @@ def judgement_router(require_write) -> APIRouter:
 
     @router.post("/documents/{doc_id}/relations", dependencies=[Depends(require_write)])
     def add(request: Request, doc_id: str, body: dict) -> dict:
-        """`{"start", "end", "subject", "predicate", "object", "object2", "modality", "note"}`: a relation
-        the extractor missed, stated by the characters [start, end) of the document."""
+        """`{"start", "end", "subject", "predicate", "object", "object2", "modality", "note", "new_actors"}`:
+        a relation the extractor missed, stated by the characters [start, end) of the document; a party
+        not yet in the database is added when `new_actors` gives its type (`{"Sokoto cell": "armed_group"}`)."""
         span = (_number(body, "start"), _number(body, "end"))
         return answered(workspace(request).add_relation, doc_id, span, _text(body, "subject", True),
                         _text(body, "predicate", True), _text(body, "object", True), object2=_text(body, "object2"),
                         modality=_text(body, "modality") or "asserted", note=_text(body, "note"),
-                        author=request.app.state.user)
+                        author=request.app.state.user, new_actors=_names(body, "new_actors"))
 
     @router.delete("/judgements/{judgement_id}", dependencies=[Depends(require_write)])
     def unjudge(request: Request, judgement_id: int) -> dict:

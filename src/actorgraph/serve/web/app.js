@@ -691,7 +691,7 @@ async function init() {
     el, clear, api, write, label, nameOf, docHash, state, showEvidence, reloadView, reloadDocument, showViewPanel,
     panel: () => $('panel'),
     vocabulary: () => ({ predicates: state.graph?.predicates || Object.keys(PREDICATE_COLOURS),
-      modalities: state.graph?.modalities || MODALITIES }),
+      modalities: state.graph?.modalities || MODALITIES, entityTypes: state.graph?.entity_types || [] }),
   });
   $('search-form').addEventListener('submit', onSearch);
   $('time-slider').addEventListener('input', onSlider);

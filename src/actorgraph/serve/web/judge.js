@@ -10,7 +10,7 @@ const NEW_SIDE = new Set(['confirmed', 'relabelled', 'added']); // rows that hol
 const SHORTCUTS = [['c', 'confirm'], ['r', 'reject'], ['e', 'edit (Esc to cancel)'], ['j / ↓', 'next'], ['k / ↑', 'previous']];
 
 /* `h`: app.js's helpers: el, clear, api, write, label, nameOf, docHash, state, vocabulary() ({predicates,
- * modalities}), showEvidence(edge), reloadView() (the graph), reloadDocument(id, start, end),
+ * modalities, entityTypes}), showEvidence(edge), reloadView() (the graph), reloadDocument(id, start, end),
  * showViewPanel() and panel() (the panel element). */
 export function judging(h) {
   const { el, clear, api, write, label, nameOf, docHash, state } = h;
@@ -403,19 +403,25 @@ export function judging(h) {
   }
 
   function addForm(doc, chosen) {
-    const { predicates, modalities } = h.vocabulary();
+    const { predicates, modalities, entityTypes } = h.vocabulary();
     const input = (name, placeholder) => el('input', { type: 'text', name, placeholder, list: actorList(), required: name !== 'object2' });
     const subject = input('subject', 'an actor'), object = input('object', 'an actor'), object2 = input('object2', 'the other party');
+    // a party not yet in the database is added when the analyst gives its type
+    const typeOf = (name) => el('select', { name: `${name}_type`, title: 'Its type, if it is a new actor' },
+      el('option', { value: '', text: 'known actor' }), options(entityTypes));
+    const types = { subject: typeOf('subject'), object: typeOf('object'), object2: typeOf('object2') };
+    const party = (control, name) => el('span', { class: 'party' }, control, types[name]);
     const predicate = el('select', { name: 'predicate', required: true }, el('option', { value: '', text: 'choose…' }), options(predicates));
     const modality = el('select', { name: 'modality' }, options(modalities, 'asserted'));
     const note = el('input', { type: 'text', name: 'note', placeholder: 'Why (optional)' });
-    const second = field('Second party (mediates)', object2);
+    const second = field('Second party (mediates)', party(object2, 'object2'));
     second.hidden = true;
     predicate.addEventListener('change', () => { second.hidden = predicate.value !== 'mediates'; object2.required = !second.hidden; });
     const status = el('p', { class: 'form-status', role: 'status' });
     const save = el('button', { type: 'submit', class: 'small', text: 'Add' });
     const form = el('form', { class: 'judge-form add-form', autocomplete: 'off' },
-      field('Subject', subject), field('Predicate', predicate), field('Object', object), second, field('Modality', modality),
+      field('Subject', party(subject, 'subject')), field('Predicate', predicate), field('Object', party(object, 'object')),
+      second, field('Modality', modality),
       field('Note', note),
       el('div', { class: 'form-buttons' }, save, el('button', { type: 'button', class: 'small secondary', text: 'Cancel', onclick: h.showViewPanel })),
       status);
@@ -424,6 +430,9 @@ export function judging(h) {
       const body = { start: chosen.start, end: chosen.end, subject: subject.value.trim(), predicate: predicate.value,
         object: object.value.trim(), modality: modality.value };
       if (predicate.value === 'mediates') body.object2 = object2.value.trim();
+      const named = { subject, object, object2: predicate.value === 'mediates' ? object2 : null };
+      body.new_actors = Object.fromEntries(Object.entries(named)
+        .filter(([name, control]) => control && types[name].value).map(([name, control]) => [control.value.trim(), types[name].value]));
       if (note.value.trim()) body.note = note.value.trim();
       save.disabled = true;
       status.textContent = 'Saving…';
