@@ -133,3 +133,15 @@ def test_an_addition_may_name_an_actor_the_database_lacks(stored: Store, documen
     assert "hosts" not in {r.predicate for r in stored.relations() if r.subject.actor.id == cell.id}
     with pytest.raises(ValueError, match="not a name"):
         new_actor(" - ", "organisation", lambda i: False)
+
+
+def test_taking_an_addition_back_removes_the_actor_it_created_and_no_other(stored: Store, document: Document):
+    at = TEXT.index("The United States")
+    cells = [new_actor(f"cell {n}", "armed_group", lambda i: False) for n in (1, 2)]
+    first = stored.add_relation(document.id, at, at + 40, cells[0].id, "supports", "taliban", new_actors=(cells[0],))
+    stored.add_relation(document.id, at, at + 40, cells[1].id, "supports", "taliban", new_actors=(cells[1],))
+    stored.unjudge(first.id)
+    assert stored.actor(cells[0].id) is None and stored.find_actors("cell 1") == []
+    stored.judge(next(r.row_id for r in stored.relations() if r.subject.actor.id == cells[1].id), "reject")
+    assert stored.actor(cells[1].id) is None
+    assert stored.actor("taliban") is not None and stored.judgements() == []

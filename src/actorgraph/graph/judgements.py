@@ -11,12 +11,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime, timezone
 
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import delete, exists, insert, or_, select, update
 from sqlalchemy.orm import Session
 
 from ..models import VERDICTS, Actor, Judgement
 from ..names import normalize, slug
-from .schema import ActorRow, AliasRow, DocumentRow, JudgementRow, RelationRow
+from .schema import (ActorBlockRow, ActorLinkRow, ActorRow, AliasRow, DocumentRow, JudgementRow, MentionRow,
+                     RelationRow)
 
 HIDDEN = ("rejected", "replaced")
 ANALYST = "analyst"
@@ -106,6 +107,20 @@ def _undo(session: Session, judgement_id: int) -> None:
     session.execute(delete(JudgementRow).where(JudgementRow.id == judgement_id))
 
 
+def _drop_unnamed(session: Session, judgement: Judgement) -> None:
+    """After an addition is taken back, the actors it named that nothing else names any more (no
+    relation, mention, merge, block or other judgement: an actor the analyst created with it) go too."""
+    uses = [(RelationRow.subject_id, RelationRow.object_id, RelationRow.object2_id), (MentionRow.actor_id,),
+            (ActorLinkRow.actor_id, ActorLinkRow.into_id), (ActorBlockRow.actor_id, ActorBlockRow.other_id),
+            (JudgementRow.subject_id, JudgementRow.object_id, JudgementRow.new_subject_id,
+             JudgementRow.new_object_id, JudgementRow.new_object2_id)]
+    for actor_id in {judgement.new_subject_id, judgement.new_object_id, judgement.new_object2_id} - {None}:
+        if not any(session.scalar(select(exists().where(or_(*(c == actor_id for c in columns)))))
+                   for columns in uses):
+            session.execute(delete(AliasRow).where(AliasRow.actor_id == actor_id))
+            session.execute(delete(ActorRow).where(ActorRow.id == actor_id))
+
+
 class StoreJudgements:
     """The judgement side of `Store`."""
 
@@ -130,6 +145,7 @@ class StoreJudgements:
                 _undo(session, old.id)
             if old is not None and old.verdict == "add":
                 if verdict == "reject":
+                    _drop_unnamed(session, old)
                     self._forget()
                     return old
                 verdict, key = "add", {k: getattr(old, k) for k in KEY}
@@ -187,6 +203,8 @@ class StoreJudgements:
                 raise UnknownRelation(f"no judgement {judgement_id} in the database")
             found = judgement_of(row)
             _undo(session, judgement_id)
+            if found.verdict == "add":
+                _drop_unnamed(session, found)
         self._forget()
         return found
 
