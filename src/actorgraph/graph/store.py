@@ -16,7 +16,7 @@ from collections import defaultdict
 from datetime import datetime, timezone
 from pathlib import Path
 
-from sqlalchemy import create_engine, delete, event, insert, or_, select
+from sqlalchemy import bindparam, create_engine, delete, event, insert, or_, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm import Session
@@ -35,6 +35,9 @@ __all__ = ["DEFAULT_DB", "NoDatabase", "SchemaMismatch", "Store", "database_url"
 
 DEFAULT_DB = "actorgraph.sqlite"
 WAL_WAIT_SECONDS = 30
+_STORED_DOCUMENT = select(DocumentRow.signature, DocumentRow.root_id).where(DocumentRow.id == bindparam("id"))
+_INSERT = {row: insert(row.__table__) for row in (DocumentRow, MentionRow, RelationRow, RhetoricSpanRow,
+                                                  DocumentProfileRow)}
 
 
 class NoDatabase(Exception):
@@ -102,6 +105,7 @@ class Store(StoreReads, StoreJudgements):
         self._index: ActorIndex | None = None
         self._canonical: dict[str, str] | None = None
         self._copies: DuplicateIndex | None = None
+        self._inserts: dict[str, object] = {}
 
     def _forget(self) -> None:
         """Drop the caches: after a failed write they may hold what was rolled back."""
@@ -144,9 +148,13 @@ class Store(StoreReads, StoreJudgements):
         self.engine.dispose()
 
     def _insert_new(self, table):
-        """An INSERT that skips rows another writer added since the cache was filled."""
-        dialect = {"sqlite": sqlite, "postgresql": postgresql}.get(self.engine.dialect.name)
-        return dialect.insert(table).on_conflict_do_nothing() if dialect else insert(table)
+        """An INSERT that skips rows another writer added since the cache was filled (built once per table)."""
+        found = self._inserts.get(table.name)
+        if found is None:
+            dialect = {"sqlite": sqlite, "postgresql": postgresql}.get(self.engine.dialect.name)
+            found = self._inserts[table.name] = dialect.insert(table).on_conflict_do_nothing() if dialect \
+                else insert(table)
+        return found
 
     def _known_aliases(self, session: Session) -> dict[str, set[str]]:
         """Stored actor ids and their aliases. Read in two statements, which another writer's
@@ -187,44 +195,50 @@ class Store(StoreReads, StoreJudgements):
 
     def _add(self, document: Document, mentions: list[Mention], relations: list[Relation], spans,
              profile: dict | None, replace: bool) -> bool:
-        """One try of `add_document`, in one transaction; the caches are updated only after commit."""
+        """One try of `add_document`, in one transaction; the caches are updated only after commit.
+        Rows go through the session's Core connection in prepared statements: the ORM's own
+        bookkeeping per statement cost more than the writes themselves."""
+        doc_id = document.id  # a hash of the whole text, computed on every access
         with Session(self.engine) as session, session.begin():
-            stored = session.get(DocumentRow, document.id)
+            connection = session.connection()
+            stored = connection.execute(_STORED_DOCUMENT, {"id": doc_id}).first()
             if stored is not None and not replace:
                 return False
             if stored is not None:
                 for table in (MentionRow, RelationRow, RhetoricSpanRow, DocumentProfileRow):
-                    session.execute(delete(table).where(table.document_id == document.id))
+                    connection.execute(delete(table).where(table.document_id == doc_id))
                 sig, root = json.loads(stored.signature or "[]"), stored.root_id
             else:
                 sig = signature(document.text)
-                root = self._duplicates(session).match(sig) or document.id
+                root = self._duplicates(session).match(sig) or doc_id
             actors = _actors_of(mentions, relations)
-            new = self._write(session, document, mentions, relations, actors, root, sig, stored is None)
+            new = self._write(session, document, doc_id, mentions, relations, actors, root, sig, stored is None)
             if spans:
-                session.execute(insert(RhetoricSpanRow.__table__), [
-                    {"document_id": document.id, "technique": x.technique, "start_char": x.start,
+                connection.execute(_INSERT[RhetoricSpanRow], [
+                    {"document_id": doc_id, "technique": x.technique, "start_char": x.start,
                      "end_char": x.end, "text": x.text, "confidence": x.confidence, "cue": x.cue}
                     for x in spans])
             if profile:
-                session.execute(insert(DocumentProfileRow.__table__).values(
-                    document_id=document.id, profile=json.dumps(profile, ensure_ascii=False, sort_keys=True)))
+                connection.execute(_INSERT[DocumentProfileRow], {
+                    "document_id": doc_id, "profile": json.dumps(profile, ensure_ascii=False, sort_keys=True)})
             self._resolve(session, actors)
             if stored is not None:
-                apply_document_judgements(session, document.id, document.text)
+                apply_document_judgements(session, doc_id, document.text)
         for actor_id, norms in new.items():
             self._known.setdefault(actor_id, set()).update(norms)
         if self._copies is not None and stored is None:
-            self._copies.add(document.id, sig)
+            self._copies.add(doc_id, sig)
         return True
 
-    def _write(self, session: Session, document: Document, mentions: list[Mention], relations: list[Relation],
-               actors: dict[str, Actor], root: str, sig: list[int], fresh: bool = True) -> dict[str, set[str]]:
+    def _write(self, session: Session, document: Document, doc_id: str, mentions: list[Mention],
+               relations: list[Relation], actors: dict[str, Actor], root: str, sig: list[int],
+               fresh: bool = True) -> dict[str, set[str]]:
         """Insert the rows in bulk; returns the actors and aliases added, for the cache after commit.
         Shared rows go in sorted by actor: PostgreSQL locks each row it inserts until commit, and two
         documents inserting the same actors in opposite orders would deadlock. (An actor's aliases
         keep their order, which is the order reads list them in.)"""
         known = self._known_aliases(session)
+        connection = session.connection()
         new_actors = [{"id": a.id, "name": a.name, "type": a.type}
                       for a in sorted(actors.values(), key=lambda a: a.id) if a.id not in known]
         new: dict[str, set[str]] = {}
@@ -237,22 +251,22 @@ class Store(StoreReads, StoreJudgements):
                     added.add(norm)
                     aliases.append({"actor_id": actor.id, "alias": alias, "alias_norm": norm})
         if fresh:
-            session.execute(insert(DocumentRow.__table__).values(
-                id=document.id, name=document.name, title=document.title, url=document.url, source=document.source,
-                author=document.author, published=document.published, language=document.language,
-                path=document.path, text=document.text, added_at=datetime.now(timezone.utc).isoformat(),
-                root_id=root, signature=json.dumps(sig)))
+            connection.execute(_INSERT[DocumentRow], {
+                "id": doc_id, "name": document.name, "title": document.title, "url": document.url,
+                "source": document.source, "author": document.author, "published": document.published,
+                "language": document.language, "path": document.path, "text": document.text,
+                "added_at": datetime.now(timezone.utc).isoformat(), "root_id": root, "signature": json.dumps(sig)})
         if new_actors:
-            session.execute(self._insert_new(ActorRow.__table__), new_actors)
+            connection.execute(self._insert_new(ActorRow.__table__), new_actors)
         if aliases:
             aliases.sort(key=lambda row: row["actor_id"])
-            session.execute(self._insert_new(AliasRow.__table__), aliases)
+            connection.execute(self._insert_new(AliasRow.__table__), aliases)
         if mentions:
-            session.execute(insert(MentionRow.__table__), [
-                {"document_id": document.id, "actor_id": m.actor.id, "text": m.text, "start_char": m.start,
+            connection.execute(_INSERT[MentionRow], [
+                {"document_id": doc_id, "actor_id": m.actor.id, "text": m.text, "start_char": m.start,
                  "end_char": m.end, "via": m.via} for m in mentions])
         if relations:
-            session.execute(insert(RelationRow.__table__), [self._relation_row(document.id, r) for r in relations])
+            connection.execute(_INSERT[RelationRow], [self._relation_row(doc_id, r) for r in relations])
         return new
 
     def _actor_index(self, session: Session) -> ActorIndex:
