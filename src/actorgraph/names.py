@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 from anyascii import anyascii
 
@@ -11,8 +12,10 @@ _POSSESSIVE = re.compile(r"['\u2019]s$")
 _NON_WORD = re.compile(r"[^a-z0-9\u0600-\u06ff]+")
 
 
+@lru_cache(maxsize=1 << 16)
 def normalize(name: str) -> str:
     """Lower-case, drop a leading article and a trailing possessive, fold punctuation to spaces.
+    Cached: ingest normalises the same aliases and mention texts for every document.
 
     Arabic-script letters are kept as they are (so an alias in Arabic script matches itself);
     Latin diacritics are folded ("Öcalan" -> "ocalan").

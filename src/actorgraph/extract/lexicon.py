@@ -14,9 +14,13 @@ from ..models import Actor
 from ..names import normalize
 
 
+SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
 def package_yaml(name: str) -> dict:
-    """A YAML file shipped under actorgraph/data."""
-    return yaml.safe_load(resources.files("actorgraph").joinpath("data", name).read_text("utf-8"))
+    """A YAML file shipped under actorgraph/data, read with libyaml when PyYAML has it (the same
+    values, some ten times faster: the gazetteer and lexicons are read by every process)."""
+    return yaml.load(resources.files("actorgraph").joinpath("data", name).read_text("utf-8"), Loader=SAFE_LOADER)
 
 
 @dataclass(frozen=True)
