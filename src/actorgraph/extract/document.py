@@ -61,8 +61,9 @@ def _readings(triggers: list[Token], args: Arguments, model: RelationModel | Non
     attribution, read once however many candidates share the trigger; the classifier runs once
     over every trigger whose rule verdict is not firm."""
     rules = {t.i: modality_of(t) for t in triggers}
+    sentences = table(triggers[0].doc) if triggers else None
     unsure = [t for t in triggers if model is not None and model.modality is not None
-              and not firm(rules[t.i][0], t.sent)]
+              and not firm(rules[t.i][0], sentences.sentence_text(*sentences.sentence_of[t.i]))]
     learned = model.modality.predict([modality_features(t, rules[t.i][0]) for t in unsure]) if unsure else []
     modalities = {i: rule for i, (rule, _) in rules.items()} | {t.i: m for t, m in zip(unsure, learned)}
     found = {}

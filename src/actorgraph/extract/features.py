@@ -19,6 +19,7 @@ from spacy.tokens import Doc, Span, Token
 
 from .lexicon import cues, ontology, package_yaml
 from .mentions import TokenMention
+from .modality import is_question
 from .patterns import Candidate
 from .tokens import TokenTable, table
 
@@ -216,7 +217,7 @@ def _between_features(p: _Parse, first: TokenMention, second: TokenMention, othe
 def _sentence_features(p: _Parse, start: int, end: int) -> list[str]:
     words, t = cues().modality, p.t
     found = []
-    if t.sentence_text(start, end).rstrip().rstrip(" \"'\u201d\u2019)").endswith("?"):
+    if is_question(t.sentence_text(start, end)):
         found.append("question_mark")
     for i in range(start, end):
         lemma, lower = t.lemma[i], t.lower[i]

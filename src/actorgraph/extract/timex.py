@@ -6,10 +6,10 @@ import calendar
 import re
 from datetime import date
 
-from spacy.tokens import Span, Token
+from spacy.tokens import Token
 
 from ..models import TimeSpan
-from .tokens import table
+from .tokens import TokenTable, table
 
 MONTHS = {m: i for i, m in enumerate(
     ["january", "february", "march", "april", "may", "june", "july", "august", "september",
@@ -25,8 +25,10 @@ RANGE = re.compile(r"\b(?:from|between)\s+(.+?)\s+(?:to|and|until)\s+(.+?)(?:[,.
 SINCE = re.compile(r"\b(?:since|from)\s+((?:\d{1,2}\s+)?(?:[A-Za-z]+\s+)?\d{4})", re.I)
 ONWARDS = re.compile(r"\b(1[6-9]\d\d|20\d\d)\s+onwards?\b", re.I)
 TIMELINE_HEAD = re.compile(rf"^\s*((?:\d{{1,2}}\s+)?(?:{_MONTH}\s+)?\d{{4}}(?:\s+onwards?)?)\s*[-\u2013\u2014:]\s", re.I)
-PRESENT_WORDS = ("to this day", "still", "continues", "continue to", "remains", "ongoing", "now", "today")
-PAST_WORDS = ("formerly", "previously", "used to", "former", "once", "earlier", "had been", "until the end")
+PRESENT_WORDS = [(w, re.compile(rf"\b{w}\b")) for w in (
+    "to this day", "still", "continues", "continue to", "remains", "ongoing", "now", "today")]
+PAST_WORDS = [(w, re.compile(rf"\b{w}\b")) for w in (
+    "formerly", "previously", "used to", "former", "once", "earlier", "had been", "until the end")]
 DATELINE = re.compile(rf"{_MONTH}\.?\s+\d{{1,2}},?\s+\d{{4}}|\d{{1,2}}\s+{_MONTH}\s+\d{{4}}", re.I)
 
 
@@ -53,11 +55,11 @@ def dateline(text: str) -> str | None:
     return parse_date(m.group(0)) if m else None
 
 
-def _clause_tokens(trigger: Token) -> list[Token]:
-    head = trigger
-    while head.pos_ not in {"VERB", "AUX"} and head.head.i != head.i:
-        head = head.head
-    return list(head.subtree)
+def _clause_head(t: TokenTable, i: int) -> int:
+    """The verb of the clause token i is in (the nearest verb above it, else the root)."""
+    while t.pos[i] not in {"VERB", "AUX"} and t.head[i] != i:
+        i = t.head[i]
+    return i
 
 
 def _is_before(value: str, anchor: str | None) -> bool:
@@ -67,38 +69,41 @@ def _is_before(value: str, anchor: str | None) -> bool:
 
 def time_of(trigger: Token, anchor: str | None = None) -> TimeSpan | None:
     """The time a relation holds, from the words around its trigger."""
-    sentence: Span = trigger.sent
-    clause = _clause_tokens(trigger)
-    clause_text = " ".join(t.text for t in clause)
-    dates = [e for e in sentence.ents if e.label_ == "DATE" and any(t in clause for t in e)]
-    lowered = sentence.text.lower()
+    t = table(trigger.doc)
+    start, end = t.sentence_of[trigger.i]
+    clause = t.subtree(_clause_head(t, trigger.i))
+    clause_text = " ".join(t.orth[i] for i in clause)
+    in_clause = set(clause)
+    dates = [e for e in t.entities_within(start, end)
+             if e.label_ == "DATE" and any(i in in_clause for i in range(e.start, e.end))]
+    lowered = t.sentence_text(start, end).lower()
     if m := RANGE.search(clause_text):
         first, second = (m[1], m[2]) if m[1] else (m[3], m[4])
-        start, end = parse_date(first, anchor), parse_date(second, anchor)
-        if start or end:
-            return TimeSpan(start=start, end=end, text=m.group(0).strip(" ,."), value="span")
+        begins, ends = parse_date(first, anchor), parse_date(second, anchor)
+        if begins or ends:
+            return TimeSpan(start=begins, end=ends, text=m.group(0).strip(" ,."), value="span")
     if m := SINCE.search(clause_text) or ONWARDS.search(clause_text):
-        start = parse_date(m.group(0), anchor)
-        if start:
-            return TimeSpan(start=start, text=m.group(0), value="ongoing_since")
+        begins = parse_date(m.group(0), anchor)
+        if begins:
+            return TimeSpan(start=begins, text=m.group(0), value="ongoing_since")
     for ent in dates:
-        value = parse_date(ent.text, anchor)
+        text = t.sentence_text(ent.start, ent.end)
+        value = parse_date(text, anchor)
         if value:
             kind = "past" if _is_before(value, anchor) else "present"
-            return TimeSpan(start=value, end=value, text=ent.text, value=kind)
-    text = table(sentence.doc).text
-    line_start = text.rfind("\n", 0, sentence.start_char + 1) + 1
-    if m := TIMELINE_HEAD.match(text[line_start: sentence.end_char]):
+            return TimeSpan(start=value, end=value, text=text, value=kind)
+    line_start = t.text.rfind("\n", 0, t.idx[start] + 1) + 1
+    if m := TIMELINE_HEAD.match(t.text[line_start: t.end_char[end - 1]]):
         value = parse_date(m[1], anchor)
         if value:
             onwards = "onward" in m[1].lower()
             return TimeSpan(start=value, end=None if onwards else value, text=m[1],
                             value="ongoing_since" if onwards else "past")
-    for word in PRESENT_WORDS:
-        if re.search(rf"\b{word}\b", lowered):
+    for word, pattern in PRESENT_WORDS:
+        if pattern.search(lowered):
             return TimeSpan(start=None, end=None, text=word, value="present")
-    for word in PAST_WORDS:
-        if re.search(rf"\b{word}\b", lowered):
+    for word, pattern in PAST_WORDS:
+        if pattern.search(lowered):
             return TimeSpan(start=None, end=anchor, text=word, value="past")
     return None
 

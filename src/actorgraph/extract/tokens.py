@@ -87,6 +87,21 @@ class TokenTable:
         """Positions of the tokens whose lower-case text or lemma is one of `words`."""
         return [i for i, (lower, lemma) in enumerate(zip(self.lower, self.lemma)) if lower in words or lemma in words]
 
+    def subtree(self, i: int) -> list[int]:
+        """Token i and every token below it, in `Token.subtree` order (left children's subtrees,
+        the token, right children's subtrees: text order unless the parse crosses itself)."""
+        found, stack = [], [(i, False)]
+        while stack:
+            j, expanded = stack.pop()
+            if expanded:
+                found.append(j)
+                continue
+            children = self.children[j]
+            stack.extend((c, False) for c in reversed(children) if c > j)
+            stack.append((j, True))
+            stack.extend((c, False) for c in reversed(children) if c < j)
+        return found
+
     def ancestors(self, i: int) -> list[int]:
         """Token i and every token above it, nearest first (as `[t, *t.ancestors]`)."""
         head, chain = self.head, [i]
@@ -116,6 +131,21 @@ class TokenTable:
         found: list[tuple[int, int]] = []
         for bounds in self.sentences:
             found.extend([bounds] * (bounds[1] - bounds[0]))
+        return found
+
+    @cached_property
+    def entities(self) -> tuple:
+        """`doc.ents`, which spaCy rebuilds as new `Span` objects on every access."""
+        return self.doc.ents
+
+    def entities_within(self, start: int, end: int) -> list:
+        """The entities wholly inside tokens start:end, as `doc[start:end].ents` gives them."""
+        found = []
+        for ent in self.entities:
+            if ent.start >= start:
+                if ent.end > end:
+                    break
+                found.append(ent)
         return found
 
     def sentence_text(self, start: int, end: int) -> str:
