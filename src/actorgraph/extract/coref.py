@@ -17,6 +17,7 @@ PERSONAL = {"he": "person", "him": "person", "his": "person", "she": "person", "
             "himself": "person", "herself": "person"}
 SINGULAR = {"it", "its", "itself"}
 PLURAL = {"they", "them", "their", "themselves"}
+PRONOUNS = {*PERSONAL, *SINGULAR, *PLURAL}
 GROUPISH = {"armed_group", "organisation", "government", "state", "contingent"}
 PLURALISH = {"armed_group", "contingent", "population", "state", "government", "organisation"}
 INSTITUTION_NOUNS = {"junta", "regime", "government", "military", "army", "general", "administration",
@@ -210,8 +211,8 @@ def _quoted(token: Token) -> bool:
 def _issuer(doc: Doc, mentions: list[TokenMention]) -> Actor | None:
     """Who 'we' means outside quotations: the first organisation, group or state the document names
     in its first two sentences (a statement's author, an editorial's country)."""
-    sentences = list(doc.sents)[:2]
-    end = sentences[-1].end if sentences else 0
+    sentences = table(doc).sentences[:2]
+    end = sentences[-1][1] if sentences else 0
     for item in mentions:
         if item.start < end and item.mention.actor.type in GROUPISH and item.mention.via != "coref":
             return item.mention.actor
@@ -243,9 +244,11 @@ def resolve_anaphora(doc: Doc, mentions: list[TokenMention]) -> list[TokenMentio
     result = list(mentions)
     issuer = _issuer(doc, mentions)
     we = cues().anaphora["first_person_plural"]
-    for token in doc:
-        if token.i in covered:
-            continue
+    t = table(doc)
+    for i, (lower, tag, pos) in enumerate(zip(t.lower, t.tag, t.pos)):
+        if i in covered or (lower not in we and tag != "NNS" and pos != "NOUN" and lower not in PRONOUNS):
+            continue  # taken, or neither 'we', nor 'both sides', nor anything `_types_for` reads as an anaphor
+        token = doc[i]
         if token.lower_ in we:
             meant = _speaker(doc, result, token) if _quoted(token) else issuer
             if meant is not None:

@@ -84,16 +84,42 @@ def labels() -> tuple[str, ...]:
 class _Parse:
     """What the features read of one document's parse, as lists by token position (`tokens.table`):
     each token's word (lemma, or '<name>' for a proper noun) and its dependency label with a
-    preposition's word kept (pobj under 'against' is not under 'with')."""
+    preposition's word kept (pobj under 'against' is not under 'with'). What several pairs read
+    (a mention's head and features, the path between two heads, the words between two mentions)
+    is kept once read: every pair is scored both ways."""
 
     def __init__(self, doc: Doc):
         self.doc, self.t = doc, table(doc)
         t = self.t
         self.word = [lemma if pos != "PROPN" else "<name>" for lemma, pos in zip(t.lemma, t.pos)]
         self.dep = [f"pobj:{t.lower[head]}" if dep == "pobj" else dep for dep, head in zip(t.dep, t.head)]
+        self.between_word = [lower if punct or pos in {"ADP", "CCONJ", "PART", "DET"} else word
+                             for lower, punct, pos, word in zip(t.lower, t.is_punct, t.pos, self.word)]
         self.triggers, self.cameo = _trigger_predicates(), cameo_verbs()
         self._on_path: dict[int, list[str]] = {}
         self._cameo_of: dict[int, list[str]] = {}
+        self._heads: dict[tuple[int, int], int] = {}
+        self._mention_features: dict[tuple[str, int, int], list[str]] = {}
+        self._paths: dict[tuple[int, int], tuple[list[int], int | None, list[int]]] = {}
+        self._between: dict[tuple[int, int, int, int], tuple] = {}
+        self._frames: dict[tuple[int, str, str], list[str]] = {}
+
+    def head_of(self, item: TokenMention) -> int:
+        """`_head_index` of a mention, read once."""
+        key = (item.start, item.end)
+        if key not in self._heads:
+            self._heads[key] = _head_index(self.t, item)
+        return self._heads[key]
+
+    def path(self, a: int, b: int) -> tuple[list[int], int | None, list[int]]:
+        """`_path` from a to b; the way back is the same path with its sides swapped."""
+        if (a, b) not in self._paths:
+            if (b, a) in self._paths:
+                left, top, right = self._paths[(b, a)]
+                self._paths[(a, b)] = right, top, left
+            else:
+                self._paths[(a, b)] = _path(self.t, a, b)
+        return self._paths[(a, b)]
 
     def on_path(self, i: int) -> list[str]:
         """What token i says when it lies on the path between two mentions (read once per token)."""
@@ -158,7 +184,7 @@ def _path(t: TokenTable, a: int, b: int) -> tuple[list[int], int | None, list[in
 
 def _path_features(p: _Parse, a: int, b: int) -> list[str]:
     t, dep, word = p.t, p.dep, p.word
-    left, top, right = _path(t, a, b)
+    left, top, right = p.path(a, b)
     if top is None:
         return ["path:none"]
     deps = [dep[i] + "^" for i in left] + ["v" + dep[i] for i in reversed(right)]
@@ -181,6 +207,13 @@ def _path_features(p: _Parse, a: int, b: int) -> list[str]:
 def _frame_features(p: _Parse, top: int, subject_role: str, object_role: str) -> list[str]:
     """The governing word with the roles the two mentions play under it, lexical and by class
     (cue predicate, CAMEO root): 'nsubj of an arming verb, dobj of it' generalises across verbs."""
+    key = (top, subject_role, object_role)
+    if key not in p._frames:
+        p._frames[key] = _frames_of(p, top, subject_role, object_role)
+    return p._frames[key]
+
+
+def _frames_of(p: _Parse, top: int, subject_role: str, object_role: str) -> list[str]:
     t = p.t
     voice = "pass" if any(t.dep[c] in {"auxpass", "nsubjpass"} for c in t.children[top]) or (
         t.tag[top] == "VBN" and t.dep[top] in {"acl", "amod"}) else "act"
@@ -193,25 +226,38 @@ def _frame_features(p: _Parse, top: int, subject_role: str, object_role: str) ->
     return found
 
 
-def _between_features(p: _Parse, first: TokenMention, second: TokenMention, others: int, order: str) -> list[str]:
+def _between_features(p: _Parse, actors: dict[str, list[TokenMention]], first: TokenMention,
+                      second: TokenMention, order: str) -> list[str]:
+    key = (first.start, first.end, second.start, second.end)
+    if key not in p._between:
+        p._between[key] = _between_words(p, first, second, _others_between(actors, first, second))
+    plain, short, cued, before, after = p._between[key]
+    found = [order, *plain]
+    if short is not None:
+        found.append(f"btw_all:{order}:{short}")
+    found += cued
+    found += [f"pre:{order}:{w}" for w in before]
+    found += [f"post:{order}:{w}" for w in after]
+    return found
+
+
+def _between_words(p: _Parse, first: TokenMention, second: TokenMention, others: int) -> tuple:
+    """What `_between_features` reads between two mentions, whichever is the subject: the features
+    that do not name the order, the words between when there are three at most, the cue features,
+    and the words just before and after the pair."""
     t = p.t
     between = range(first.end, max(first.end, second.start))
-    found = [order, f"gap:{min(len(between), MAX_BETWEEN + 1)}", f"others_between:{min(others, 3)}"]
+    plain = [f"gap:{min(len(between), MAX_BETWEEN + 1)}", f"others_between:{min(others, 3)}"]
     if len(between) > MAX_BETWEEN:
-        found.append("far")
-    words = [t.lower[i] if t.is_punct[i] or t.pos[i] in {"ADP", "CCONJ", "PART", "DET"} else p.word[i]
-             for i in between[:MAX_BETWEEN]]
-    found += [f"btw:{w}" for w in words]
-    found += [f"btw2:{x}_{y}" for x, y in zip(words, words[1:])]
-    if 0 < len(between) <= 3:
-        found.append(f"btw_all:{order}:{' '.join(words)}")
-    for i in between[:MAX_BETWEEN]:
-        for predicate in p.triggers.get(t.lemma[i], ()):
-            found.append(f"cue_between:{predicate}")
+        plain.append("far")
+    words = p.between_word[between.start:between.start + min(len(between), MAX_BETWEEN)]
+    plain += [f"btw:{w}" for w in words]
+    plain += [f"btw2:{x}_{y}" for x, y in zip(words, words[1:])]
+    short = " ".join(words) if 0 < len(between) <= 3 else None
+    cued = [f"cue_between:{predicate}" for i in between[:MAX_BETWEEN] for predicate in p.triggers.get(t.lemma[i], ())]
     sentence_start, sentence_end = t.sentence_of[first.start]
-    found += [f"pre:{order}:{w}" for w in p.word[max(first.start - 2, sentence_start):first.start]]
-    found += [f"post:{order}:{w}" for w in p.word[second.end:min(second.end + 2, sentence_end)]]
-    return found
+    return (plain, short, cued, p.word[max(first.start - 2, sentence_start):first.start],
+            p.word[second.end:min(second.end + 2, sentence_end)])
 
 
 def _sentence_features(p: _Parse, start: int, end: int) -> list[str]:
@@ -233,6 +279,13 @@ def _sentence_features(p: _Parse, start: int, end: int) -> list[str]:
 
 
 def _mention_features(tag: str, p: _Parse, item: TokenMention, head: int) -> list[str]:
+    key = (tag, item.start, item.end)
+    if key not in p._mention_features:
+        p._mention_features[key] = _mention_words(tag, p, item, head)
+    return p._mention_features[key]
+
+
+def _mention_words(tag: str, p: _Parse, item: TokenMention, head: int) -> list[str]:
     actor, t = item.mention.actor, p.t
     found = [f"{tag}type:{actor.type}", f"{tag}via:{item.mention.via}", f"{tag}head:{p.word[t.head[head]]}"]
     if actor.id.startswith("x-"):
@@ -290,7 +343,7 @@ def pairs(doc: Doc, mentions: list[TokenMention], rule_candidates: list[Candidat
                     for first, second in nearest:
                         subject, obj = (first, second) if first.mention.actor.id == subject_id else (second, first)
                         order = "s_first" if subject is first else "o_first"
-                        between = _between_features(parse, first, second, _others_between(actors, first, second), order)
+                        between = _between_features(parse, actors, first, second, order)
                         features.update(_features(parse, subject, obj, shared, between, rules, reverse))
                     first, second = nearest[0]
                     subject, obj = (first, second) if first.mention.actor.id == subject_id else (second, first)
@@ -305,7 +358,7 @@ def _others_between(actors: dict[str, list[TokenMention]], first: TokenMention, 
 def _features(p: _Parse, subject: TokenMention, obj: TokenMention, shared: list[str], between: list[str],
               rules: tuple[tuple[str, Candidate], ...], reverse) -> dict[str, None]:
     """One mention pair's features, in order, each once."""
-    a, b = _head_index(p.t, subject), _head_index(p.t, obj)
+    a, b = p.head_of(subject), p.head_of(obj)
     found = ["bias", *shared, *_mention_features("s_", p, subject, a), *_mention_features("o_", p, obj, b),
              f"types:{subject.mention.actor.type}|{obj.mention.actor.type}", *_path_features(p, a, b), *between]
     for predicate, candidate in rules:

@@ -4,6 +4,8 @@ the noun-phrase patterns of `patterns`. Each candidate keeps its trigger word; t
 takes them as features and their training record as a floor (`document.extract`)."""
 from __future__ import annotations
 
+from functools import lru_cache
+
 from spacy.tokens import Doc, Token
 
 from .lexicon import NounFrame, VerbFrame, cues, ontology
@@ -42,20 +44,22 @@ def _types_ok(candidate: Candidate, subject_types=frozenset(), object_types=froz
     return True
 
 
-def word_forms(token: Token) -> list[str]:
+def word_forms(token: Token) -> tuple[str, ...]:
     """The lemma plus crude stems of the surface form: the small model sometimes mis-lemmatises
     ('hates' -> 'hat'), and a missed trigger costs more than a stray lookup."""
     return forms_of(token.lemma_.lower(), token.lower_)
 
 
-def forms_of(lemma: str, lower: str) -> list[str]:
-    """`word_forms` of a token given its lower-cased lemma and text."""
+@lru_cache(maxsize=1 << 14)
+def forms_of(lemma: str, lower: str) -> tuple[str, ...]:
+    """`word_forms` of a token given its lower-cased lemma and text (cached: every verb of every
+    document asks)."""
     forms = [lemma, lower]
     for suffix, replacement in (("ies", "y"), ("es", ""), ("es", "e"), ("s", ""), ("ed", ""), ("ed", "e"),
                                 ("d", ""), ("ing", ""), ("ing", "e")):
         if lower.endswith(suffix) and len(lower) > len(suffix) + 2:
             forms.append(lower[: -len(suffix)] + replacement)
-    return list(dict.fromkeys(forms))
+    return tuple(dict.fromkeys(forms))
 
 
 def _needs_noun(verb: Token, nouns: frozenset[str]) -> list[Token]:

@@ -13,7 +13,7 @@ from spacy.util import filter_spans
 from ..models import Actor, Mention
 from ..names import slug
 from .lexicon import Gazetteer, cues, gazetteer
-from .tokens import table
+from .tokens import TokenTable, table
 
 TITLE_NOUNS = {"minister", "spokesman", "spokesperson", "president", "chief", "commander", "leader",
                "secretary", "envoy", "ambassador", "general", "official", "governor"}
@@ -58,17 +58,22 @@ def _matchers(vocab) -> tuple[PhraseMatcher, PhraseMatcher, PhraseMatcher]:
 def _strip(span: Span) -> Span:
     """Drop leading determiners and a trailing possessive marker from an entity span."""
     start, end = span.start, span.end
-    doc = span.doc
-    while start < end and (doc[start].lower_ in {"the", "a", "an"} or doc[start].is_space):
+    doc, t = span.doc, table(span.doc)
+    while start < end and (t.lower[start] in {"the", "a", "an"} or t.is_space[start]):
         start += 1
-    while end > start and (doc[end - 1].tag_ == "POS" or doc[end - 1].is_punct or doc[end - 1].is_space):
+    while end > start and (t.tag[end - 1] == "POS" or t.is_punct[end - 1] or t.is_space[end - 1]):
         end -= 1
     return doc[start:end]
 
 
 def _mention(actor: Actor, span: Span, via: str) -> TokenMention:
-    return TokenMention(Mention(actor=actor, text=span.text, start=span.start_char, end=span.end_char,
-                                via=via), span.start, span.end)
+    """The mention of `actor` by `span`, its text and offsets read from the token table."""
+    t, start, end = table(span.doc), span.start, span.end
+    if end <= start:
+        return TokenMention(Mention(actor=actor, text=span.text, start=span.start_char, end=span.end_char,
+                                    via=via), start, end)
+    return TokenMention(Mention(actor=actor, text=t.sentence_text(start, end), start=t.idx[start],
+                                end=t.end_char[end - 1], via=via), start, end)
 
 
 def _place(name: str) -> Actor:
@@ -161,14 +166,14 @@ def _population_spans(doc: Doc, gaz: Gazetteer) -> list[tuple[Span, Actor, str]]
 
 def _split_at_punctuation(ent: Span) -> list[Span]:
     """NER sometimes runs across ' - ' or ', ' into the next name; spaced punctuation splits it."""
-    parts, start = [], ent.start
-    for token in ent:
-        spaced = token.is_punct and token.text != "'" and (
-            token.whitespace_ or token.i == ent.start or token.text in {",", "(", ")", ";"})
+    parts, start, t = [], ent.start, table(ent.doc)
+    for i in range(ent.start, ent.end):
+        spaced = t.is_punct[i] and t.orth[i] != "'" and (
+            t.whitespace[i] or i == ent.start or t.orth[i] in {",", "(", ")", ";"})
         if spaced:
-            if token.i > start:
-                parts.append(Span(ent.doc, start, token.i, label=ent.label))
-            start = token.i + 1
+            if i > start:
+                parts.append(Span(ent.doc, start, i, label=ent.label))
+            start = i + 1
     if start < ent.end:
         parts.append(Span(ent.doc, start, ent.end, label=ent.label))
     return parts
@@ -192,9 +197,9 @@ def _looks_like_place(span: Span) -> bool:
     return root.dep_ == "dobj" and head.lemma_ in words["capture_verbs"]
 
 
-def _possessive_in_name(doc: Doc, i: int) -> bool:
+def _possessive_in_name(t: TokenTable, i: int) -> bool:
     """The 's of "People's Defence Forces" belongs to the name; that of "Haftar's army" does not."""
-    return doc[i].tag_ == "POS" and i > 0 and doc[i - 1].is_title and doc[i - 1].ent_type_ not in {
+    return t.tag[i] == "POS" and i > 0 and t.is_title[i - 1] and t.ent_type[i - 1] not in {
         "PERSON", "GPE", "LOC"}
 
 
@@ -202,64 +207,68 @@ def _ner_spans(doc: Doc, gaz: Gazetteer) -> list[tuple[Span, Actor, str]]:
     words = cues().anaphora
     heads = words["organisation_heads"]
     fighters = cues().anaphora["fighter_nouns"]
-    found = []
-    for part in (p for ent in doc.ents for p in _split_at_punctuation(ent)):
+    found, t = [], table(doc)
+    for part in (p for ent in t.entities for p in _split_at_punctuation(ent)):
         ent = part
         type_ = NER_TYPES.get(ent.label_)
         span = _strip(ent)
-        if not type_ or not len(span) or not any(t.is_alpha for t in span):
+        inside = range(span.start, span.end)
+        if not type_ or not len(inside) or not any(t.is_alpha[i] for i in inside):
             continue
-        if type_ == "organisation" and not any(t.text[:1].isupper() for t in span):
+        if type_ == "organisation" and not any(t.orth[i][:1].isupper() for i in inside):
             continue
-        if type_ == "organisation" and any(t.lower_ in heads for t in span):
+        if type_ == "organisation" and any(t.lower[i] in heads for i in inside):
             type_ = "armed_group"
-        if type_ in {"person", "organisation"} and gaz.lookup(span.text) is None and _looks_like_place(span):
+        text = t.sentence_text(span.start, span.end)
+        if type_ in {"person", "organisation"} and gaz.lookup(text) is None and _looks_like_place(span):
             type_ = "place"
+        root = span.root.i
         if type_ == "population":
-            if span.root.tag_ not in {"NNS", "NNPS"} and not span.text.endswith("s"):
+            if t.tag[root] not in {"NNS", "NNPS"} and not text.endswith("s"):
                 continue
-        if type_ == "person" and len(span) == 1 and span.root.head.lower_ in fighters:
+        if type_ == "person" and len(inside) == 1 and t.lower[t.head[root]] in fighters:
             continue
-        if span.root.dep_ == "compound" and span.root.head.lemma_ in TITLE_NOUNS:
+        if t.dep[root] == "compound" and doc[t.head[root]].lemma_ in TITLE_NOUNS:
             continue
-        if span.end < len(doc) and doc[span.end].lower_ in words["unit_heads"] and not doc[span.end].is_title:
+        if span.end < len(doc) and t.lower[span.end] in words["unit_heads"] and not t.is_title[span.end]:
             span, type_ = doc[span.start:span.end + 1], "armed_group"
         elif type_ == "place":
             end = span.end
-            while end < len(doc) and doc[end].lower_ in cues().anaphora["place_heads"] and not doc[end].is_title:
+            while end < len(doc) and t.lower[end] in cues().anaphora["place_heads"] and not t.is_title[end]:
                 end += 1
             span = doc[span.start:end]
-        found.append((span, _text_actor(span.text, type_, gaz), "ner"))
-    for token in (doc[i] for i, lower in enumerate(table(doc).lower) if lower in heads):
-        if token.is_title and token.i > 0:
-            start = token.i
-            while start > 0 and (doc[start - 1].is_title or doc[start - 1].lower_ in {"al", "-", "of"}
-                                 or _possessive_in_name(doc, start - 1)) and not doc[start - 1].is_sent_start:
+        found.append((span, _text_actor(t.sentence_text(span.start, span.end), type_, gaz), "ner"))
+    for i in (i for i, lower in enumerate(t.lower) if lower in heads):
+        if t.is_title[i] and i > 0:
+            start = i
+            while start > 0 and (t.is_title[start - 1] or t.lower[start - 1] in {"al", "-", "of"}
+                                 or _possessive_in_name(t, start - 1)) and not doc[start - 1].is_sent_start:
                 start -= 1
-            while start < token.i and (not doc[start].is_title or doc[start].lower_ in {"the", "a", "an"}):
+            while start < i and (not t.is_title[start] or t.lower[start] in {"the", "a", "an"}):
                 start += 1
-            if start < token.i:
-                span = doc[start: token.i + 1]
-                found.append((span, _text_actor(span.text, "armed_group", gaz), "pattern"))
+            if start < i:
+                found.append((doc[start: i + 1], _text_actor(t.sentence_text(start, i + 1), "armed_group", gaz),
+                              "pattern"))
     return found
 
 
 def _acronym_spans(doc: Doc, named: list[TokenMention], gaz: Gazetteer) -> list[tuple[Span, Actor, str]]:
     """'the Congo River Alliance (AFC)' makes every later 'AFC' that actor."""
-    found = []
+    found, t = [], table(doc)
     acronyms: dict[str, Actor] = {}
     for item in named:
         end = item.end
-        if end + 2 < len(doc) and doc[end].text == "(" and doc[end + 2].text == ")" \
-                and doc[end + 1].is_upper and len(doc[end + 1].text) >= 2:
-            acronyms[doc[end + 1].text] = item.mention.actor
+        if end + 2 < len(doc) and t.orth[end] == "(" and t.orth[end + 2] == ")" \
+                and t.is_upper[end + 1] and len(t.orth[end + 1]) >= 2:
+            acronyms[t.orth[end + 1]] = item.mention.actor
     for item in named:
-        words = [t.text for t in doc[item.start:item.end] if t.is_title and t.lower_ not in {"of", "the", "and"}]
+        words = [t.orth[i] for i in range(item.start, item.end)
+                 if t.is_title[i] and t.lower[i] not in {"of", "the", "and"}]
         if len(words) >= 2:
             acronyms.setdefault("".join(w[0] for w in words), item.mention.actor)
-    for token in (doc[i] for i, text in enumerate(table(doc).orth) if text in acronyms):
-        if token.is_upper and gaz.lookup(token.text) is None:
-            found.append((doc[token.i: token.i + 1], acronyms[token.text], "acronym"))
+    for i, text in enumerate(t.orth):
+        if text in acronyms and t.is_upper[i] and gaz.lookup(text) is None:
+            found.append((doc[i: i + 1], acronyms[text], "acronym"))
     return found
 
 
@@ -267,14 +276,15 @@ def _short_names(doc: Doc, named: list[TokenMention]) -> list[tuple[Span, Actor,
     """A person's family name alone ('Haftar' after 'Khalifa Haftar'), and repeats of any name
     NER found once but missed elsewhere."""
     by_word: dict[str, Actor] = {}
+    t = table(doc)
     for item in named:
         actor = item.mention.actor
         if actor.type == "person" and item.end - item.start >= 2:
-            by_word.setdefault(doc[item.end - 1].text, actor)
+            by_word.setdefault(t.orth[item.end - 1], actor)
     found = []
-    for token in (doc[i] for i, text in enumerate(table(doc).orth) if text in by_word):
-        if token.is_title:
-            found.append((doc[token.i: token.i + 1], by_word[token.text], "short-name"))
+    for i, text in enumerate(t.orth):
+        if text in by_word and t.is_title[i]:
+            found.append((doc[i: i + 1], by_word[text], "short-name"))
     return found
 
 
@@ -331,20 +341,26 @@ def _fighters_by_example(doc: Doc, mentions: list[TokenMention], gaz: Gazetteer)
 
 def _extend_to_institution(doc: Doc, item: TokenMention) -> TokenMention:
     """"Congo's government" / "Russia's army" is the state acting: the mention takes the noun."""
-    last = doc[item.end - 1]
-    head = last.head
-    words = cues().anaphora
-    nouns = words["force_nouns"] | words["fighter_nouns"] | {"man", "men", "loyalist", "loyalists", "ranks"}
-    if item.mention.actor.type != "person" and last.dep_ == "poss" and head.i > last.i and (
-            head.lemma_ in nouns or head.lower_ in nouns):
-        return _mention(item.mention.actor, doc[item.start: head.i + 1], item.mention.via)
+    t = table(doc)
+    last = item.end - 1
+    head = t.head[last]
+    if item.mention.actor.type != "person" and t.dep[last] == "poss" and head > last and (
+            doc[head].lemma_ in _institution_nouns() or t.lower[head] in _institution_nouns()):
+        return _mention(item.mention.actor, doc[item.start: head + 1], item.mention.via)
     return item
+
+
+@cache
+def _institution_nouns() -> frozenset[str]:
+    """Nouns after a possessive that make the owner the actor ("Russia's army")."""
+    words = cues().anaphora
+    return words["force_nouns"] | words["fighter_nouns"] | {"man", "men", "loyalist", "loyalists", "ranks"}
 
 
 def _drop_inside_longer_names(named: list, ner: list) -> list:
     """'Congo' inside 'Congo River Alliance': an organisation's full name beats a place in it."""
     heads = cues().anaphora["organisation_heads"]
-    long_names = [span for span, actor, _ in ner if span[-1].lower_ in heads and len(span) > 1]
+    long_names = [span for span, actor, _ in ner if table(span.doc).lower[span.end - 1] in heads and len(span) > 1]
     return [item for item in named if not any(
         span.start <= item[0].start and item[0].end <= span.end and len(span) > len(item[0])
         for span in long_names)]

@@ -159,7 +159,9 @@ def load_model(path: str | Path) -> RelationModel:
                          modality=modality, rule_precision=dict(header.get("rule_precision") or {}))
 
 
+@cache
 def shipped_model_path() -> Path:
+    """Where the package keeps its model (looked up once: every document asks for the default model)."""
     return Path(str(resources.files("actorgraph").joinpath("data", MODEL_FILE)))
 
 

@@ -147,7 +147,7 @@ def _brokered_talks(doc: Doc, args: Arguments) -> list[Candidate]:
 
 
 def _is_coalition(item: TokenMention, doc: Doc) -> bool:
-    words = {t.lower_ for t in doc[item.start:item.end]} | set(item.mention.actor.name.lower().split())
+    words = set(table(doc).lower[item.start:item.end]) | set(item.mention.actor.name.lower().split())
     return bool(words & COALITION_WORDS) and item.mention.actor.type in GROUP_TYPES
 
 

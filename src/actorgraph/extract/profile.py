@@ -105,10 +105,15 @@ def probable_misspellings(doc: Doc, mentions: list) -> list[dict]:
     return [found[k] for k in sorted(found)]
 
 
+@cache
+def _whole_words(phrase: str) -> re.Pattern:
+    """A phrase (lower-cased) as a whole-word pattern, compiled once."""
+    return re.compile(rf"(?<![\w-]){re.escape(phrase)}(?![\w-])")
+
+
 def _count(phrases, text: str) -> int:
     """Whole-word occurrences of the phrases in `text` (the regex only runs for those the text contains)."""
-    return sum(len(re.findall(rf"(?<![\w-]){re.escape(p.lower())}(?![\w-])", text)) for p in phrases
-               if p.lower() in text)
+    return sum(len(_whole_words(p.lower()).findall(text)) for p in phrases if p.lower() in text)
 
 
 def genre(doc: Doc, relations: list[Relation], spans: list[RhetoricSpan]) -> tuple[str, dict]:

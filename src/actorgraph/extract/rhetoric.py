@@ -324,10 +324,11 @@ def loaded_labels(doc: Doc, mentions: list) -> dict[str, Counter]:
             covering[i].append(item)
     result: dict[str, Counter] = defaultdict(Counter)
     t = table(doc)
-    for i, forms in enumerate(zip(t.lemma, t.lower)):
-        label = _label_in(*forms)
-        if label is None:
+    labels = rhetoric().actor_labels
+    for i, (lemma, lower) in enumerate(zip(t.lemma, t.lower)):
+        if lemma not in labels and lower not in labels:  # most words: skip the call
             continue
+        label = _label_in(lemma, lower)
         for name in dict.fromkeys(m.mention.actor.name for m in _labelled_actors(doc[i], covering)):
             result[name][label] += 1
     return dict(result)

@@ -25,8 +25,9 @@ class TokenTable:
 
     @cached_property
     def text(self) -> str:
-        """`doc.text`; `doc.text[sentence.start_char:sentence.end_char]` is `sentence.text`."""
-        return self.doc.text
+        """`doc.text` (which spaCy joins anew from new Token objects on each access);
+        `doc.text[sentence.start_char:sentence.end_char]` is `sentence.text`."""
+        return "".join([t.text_with_ws for t in self.tokens])
 
     @cached_property
     def orth(self) -> list[str]:
@@ -61,6 +62,23 @@ class TokenTable:
     @cached_property
     def is_alpha(self) -> list[bool]:
         return [t.is_alpha for t in self.tokens]
+
+    @cached_property
+    def whitespace(self) -> list[str]:
+        """The white space after each token ('' or ' ')."""
+        return [t.whitespace_ for t in self.tokens]
+
+    @cached_property
+    def is_space(self) -> list[bool]:
+        return [t.is_space for t in self.tokens]
+
+    @cached_property
+    def is_title(self) -> list[bool]:
+        return [t.is_title for t in self.tokens]
+
+    @cached_property
+    def is_upper(self) -> list[bool]:
+        return [t.is_upper for t in self.tokens]
 
     @cached_property
     def is_stop(self) -> list[bool]:
