@@ -116,3 +116,32 @@ def test_render_text_lists_evidence_and_flags():
     text = render_text(result)
     assert '"Taliban endorses HTS." (d1, hedged)' in text
     assert "[hedged]" in text and "[uncorroborated]" in text
+
+
+MEDIATED = """
+import json
+from actorgraph.answer.answer import answer
+from actorgraph.models import Actor, Evidence, Mention, Relation
+actor = lambda name: Actor(name.lower(), name, "state")
+def mediation(mediator):
+    text = f"{mediator} mediates between Kabul and Idlib."
+    m = lambda name: Mention(actor(name), name, 0, len(name))
+    return Relation(doc="d1", subject=m(mediator), predicate="mediates", object=m("Kabul"), object2=m("Idlib"),
+                    modality="asserted", evidence=Evidence(text, 0, len(text)), confidence=0.75, doc_id="d1")
+result = answer("q", actor("Kabul"), actor("Idlib"), [mediation(n) for n in ("Qatar", "Turkey", "Oman", "Egypt",
+                                                                               "Norway", "Japan")])
+print(json.dumps([c["subject"] for c in result["direct"]]))
+"""
+
+
+def test_the_same_question_gets_the_same_answer_whatever_the_hash_seed():
+    """Mediators of a pair are listed in one order, not in a set's (which changes with PYTHONHASHSEED)."""
+    import json
+    import os
+    import subprocess
+    import sys
+
+    orders = {subprocess.run([sys.executable, "-c", MEDIATED], capture_output=True, text=True, check=True,
+                             env={**os.environ, "PYTHONHASHSEED": str(seed)}).stdout for seed in range(4)}
+    assert len(orders) == 1, orders
+    assert sorted(json.loads(orders.pop())) == ["Egypt", "Japan", "Norway", "Oman", "Qatar", "Turkey"]

@@ -241,8 +241,9 @@ def _contradiction_json(item: Contradiction) -> dict:
 
 
 def _mediated(graph: Graph, a: str, b: str) -> list[Claim]:
-    """'X mediates between A and B' is about A and B directly, though neither is its subject."""
-    return [c for pair in (graph.by_pair.get(frozenset((a, x)), []) for x in graph.neighbours.get(a, ()))
+    """'X mediates between A and B' is about A and B directly, though neither is its subject (in the
+    order of the mediators' ids, not of a set: the same question gets the same answer)."""
+    return [c for pair in (graph.by_pair.get(frozenset((a, x)), []) for x in sorted(graph.neighbours.get(a, ())))
             for c in pair if c.predicate == "mediates" and {a, b} <= set(c.ends[1:])]
 
 
