@@ -199,10 +199,9 @@ def decide(pairs: list[Pair], confidence: np.ndarray, labels: tuple[str, ...], t
     symmetric = {name for name, spec in ontology().predicates.items() if spec.symmetric}
     found: list[Candidate] = []
     mediation: dict[tuple[int, str], list[tuple[float, Pair]]] = {}
-    for n, pair in enumerate(pairs):
+    for pair, row in zip(pairs, confidence.tolist()):  # Python floats: indexing numpy per cell is slow
         rule_for = dict(pair.rules)
-        for k, predicate in enumerate(labels):
-            value = float(confidence[n, k])
+        for predicate, value in zip(labels, row):
             rule = rule_for.get(predicate)
             if rule is not None:
                 value = max(value, rule_precision.get(rule_key(rule, predicate), rule_precision.get("*", 0.0)))

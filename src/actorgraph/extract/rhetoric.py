@@ -159,14 +159,17 @@ def _cue_hits(forms: list[tuple[str, str]], index: _CueIndex, gap: int) -> dict[
     """Per technique, its cue matches (start, end, cue, confidence) in a sentence's `forms`, by
     start and then by the cue's place in the technique's list."""
     starts = set()
+    by_word = index.by_word
     for i, (lower, lemma) in enumerate(forms):
-        starts.update((key, i, rank) for key, rank in index.by_word.get(lower, ()))
-        if lemma != lower:
-            starts.update((key, i, rank) for key, rank in index.by_word.get(lemma, ()))
+        if lower in by_word:
+            starts.update((key, i, rank) for key, rank in by_word[lower])
+        if lemma != lower and lemma in by_word:
+            starts.update((key, i, rank) for key, rank in by_word[lemma])
         if index.prefixes and (lower.startswith(index.prefixes) or lemma.startswith(index.prefixes)):
             starts.update((key, i, rank) for word, key, rank in index.wildcards
                           if _word_matches((lower, lemma), word))
-        starts.update((key, i, rank) for key, rank in index.everywhere)
+        if index.everywhere:
+            starts.update((key, i, rank) for key, rank in index.everywhere)
     hits: dict[str, list[tuple]] = {}
     for key, i, rank in sorted(starts):
         words, confidence = index.cues[key][rank]

@@ -7,6 +7,8 @@ from __future__ import annotations
 from collections.abc import Collection
 from functools import cached_property
 
+import numpy
+from spacy.attrs import HEAD
 from spacy.tokens import Doc
 
 USER_DATA_KEY = "actorgraph_tokens"
@@ -90,7 +92,8 @@ class TokenTable:
 
     @cached_property
     def head(self) -> list[int]:
-        return [t.head.i for t in self.tokens]
+        """Each token's head position (spaCy keeps it as an offset; `Token.head` builds a Token)."""
+        return (numpy.arange(len(self.doc)) + self.doc.to_array(HEAD).astype(numpy.int64)).tolist()
 
     @cached_property
     def children(self) -> list[tuple[int, ...]]:

@@ -215,11 +215,12 @@ class DuplicateIndex:
                  if float(np.mean(self._sigs[key] == values)) >= self._cutoff}
         return min(roots, key=lambda r: self._order.get(r, -1)) if roots else None
 
-    def add(self, doc_id: str, sig: Sequence[int]) -> str:
-        """Index a document; its cluster root (the earliest copy), or its own id if it is new."""
+    def add(self, doc_id: str, sig: Sequence[int], root: str | None = None) -> str:
+        """Index a document; its cluster root (the earliest copy), or its own id if it is new.
+        `root`: what `match` said of it a moment ago, when the index has not changed since."""
         if doc_id in self._roots:
             return self._roots[doc_id]
-        root = self.match(sig) or doc_id
+        root = root or self.match(sig) or doc_id
         self._insert(doc_id, sig, root)
         return root
 

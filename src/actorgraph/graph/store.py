@@ -227,7 +227,7 @@ class Store(StoreReads, StoreJudgements):
         for actor_id, norms in new.items():
             self._known.setdefault(actor_id, set()).update(norms)
         if self._copies is not None and stored is None:
-            self._copies.add(doc_id, sig)
+            self._copies.add(doc_id, sig, root)
         return True
 
     def _write(self, session: Session, document: Document, doc_id: str, mentions: list[Mention],
