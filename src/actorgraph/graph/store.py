@@ -167,8 +167,9 @@ class Store(StoreReads, StoreJudgements):
         return self._known
 
     def has_document(self, doc_id: str) -> bool:
-        with Session(self.engine) as session:
-            return session.get(DocumentRow, doc_id) is not None
+        """Whether a document is stored (one Core query: ingest asks this of every document it reads)."""
+        with self.engine.connect() as connection:
+            return connection.execute(_STORED_DOCUMENT, {"id": doc_id}).first() is not None
 
     def add_document(self, document: Document, mentions: list[Mention], relations: list[Relation],
                      spans: list = (), profile: dict | None = None, *, replace: bool = False) -> bool:
