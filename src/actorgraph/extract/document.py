@@ -61,9 +61,8 @@ def _readings(triggers: list[Token], args: Arguments, model: RelationModel | Non
     attribution, read once however many candidates share the trigger; the classifier runs once
     over every trigger whose rule verdict is not firm."""
     rules = {t.i: modality_of(t) for t in triggers}
-    sentences = table(triggers[0].doc) if triggers else None
     unsure = [t for t in triggers if model is not None and model.modality is not None
-              and not firm(rules[t.i][0], sentences.sentence_text(*sentences.sentence_of[t.i]))]
+              and not firm(rules[t.i][0], _sentence_text(t))]
     learned = model.modality.predict([modality_features(t, rules[t.i][0]) for t in unsure]) if unsure else []
     modalities = {i: rule for i, (rule, _) in rules.items()} | {t.i: m for t, m in zip(unsure, learned)}
     found = {}
@@ -74,6 +73,12 @@ def _readings(triggers: list[Token], args: Arguments, model: RelationModel | Non
             attributed = said_by.mention.actor.name if said_by else speaker_text(speaker)
         found[t.i] = _Reading(modalities[t.i], attributed)
     return found
+
+
+def _sentence_text(token: Token) -> str:
+    """The text of the sentence a token is in (`token.sent.text`, from the token table)."""
+    t = table(token.doc)
+    return t.sentence_text(*t.sentence_of[token.i])
 
 
 def _dated(candidate: Candidate, time: TimeSpan | None, anchor: str | None) -> Candidate | None:
