@@ -214,6 +214,7 @@ def _frame_features(p: _Parse, top: int, subject_role: str, object_role: str) ->
 
 
 def _frames_of(p: _Parse, top: int, subject_role: str, object_role: str) -> list[str]:
+    """`_frame_features` when not yet read for this word and these roles."""
     t = p.t
     voice = "pass" if any(t.dep[c] in {"auxpass", "nsubjpass"} for c in t.children[top]) or (
         t.tag[top] == "VBN" and t.dep[top] in {"acl", "amod"}) else "act"
@@ -286,6 +287,7 @@ def _mention_features(tag: str, p: _Parse, item: TokenMention, head: int) -> lis
 
 
 def _mention_words(tag: str, p: _Parse, item: TokenMention, head: int) -> list[str]:
+    """`_mention_features` when not yet read for this mention in this role."""
     actor, t = item.mention.actor, p.t
     found = [f"{tag}type:{actor.type}", f"{tag}via:{item.mention.via}", f"{tag}head:{p.word[t.head[head]]}"]
     if actor.id.startswith("x-"):
