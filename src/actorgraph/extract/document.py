@@ -85,8 +85,10 @@ def _dated(candidate: Candidate, time: TimeSpan | None, anchor: str | None) -> C
     """The candidate with its actors as of its time (a regime name means whoever governed then);
     None when the regime turns it into an actor's relation to itself."""
     day = time.start if time is not None and time.start else anchor
-    candidate = replace(candidate, subject=at_date(candidate.subject, day), object=at_date(candidate.object, day),
-                        object2=at_date(candidate.object2, day) if candidate.object2 else None)
+    subject, obj = at_date(candidate.subject, day), at_date(candidate.object, day)
+    object2 = at_date(candidate.object2, day) if candidate.object2 else None
+    if subject is not candidate.subject or obj is not candidate.object or object2 is not candidate.object2:
+        candidate = replace(candidate, subject=subject, object=obj, object2=object2)
     if candidate.subject.mention.actor.id in {candidate.object.mention.actor.id,
                                               candidate.object2 and candidate.object2.mention.actor.id}:
         return None
