@@ -205,8 +205,10 @@ class Workspace:
                 raise (NotFound if kind is None else Invalid)(
                     f"no actor called {name!r} in the database; to add it as a new actor, give its type (one of "
                     f"{', '.join(types)}){'' if kind is None else f', not {kind!r}'}") from None
-        taken = {a.id for a in added.values()}
-        return added.setdefault(normalize(name), new_actor(name, kind, lambda i: i in taken or self.store.actor(i)))
+        if normalize(name) not in added:
+            taken = {a.id for a in added.values()}
+            added[normalize(name)] = new_actor(name, kind, lambda i: i in taken or self.store.actor(i))
+        return added[normalize(name)]
 
     def unjudge(self, judgement_id: int) -> dict:
         """Take a judgement back."""

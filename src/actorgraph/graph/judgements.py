@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from ..models import VERDICTS, Actor, Judgement
 from ..names import normalize, slug
 from .schema import (ActorBlockRow, ActorLinkRow, ActorRow, AliasRow, DocumentRow, JudgementRow, MentionRow,
-                     RelationRow)
+                     RelationRow, alias_rows)
 
 HIDDEN = ("rejected", "replaced")
 ANALYST = "analyst"
@@ -169,9 +169,7 @@ class StoreJudgements:
                 if session.get(ActorRow, actor.id) is not None:
                     raise ValueError(f"an actor with id {actor.id!r} is already in the database")
                 session.add(ActorRow(id=actor.id, name=actor.name, type=actor.type))
-                names = {normalize(alias): alias for alias in reversed((actor.name, *actor.aliases))}
-                session.add_all(AliasRow(actor_id=actor.id, alias=alias, alias_norm=norm)
-                                for norm, alias in names.items() if norm)
+                session.add_all(AliasRow(**row) for row in alias_rows(actor))
             session.flush()
             document = session.get(DocumentRow, document_id)
             if document is None:

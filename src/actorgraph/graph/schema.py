@@ -5,6 +5,9 @@ from __future__ import annotations
 from sqlalchemy import Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
+from ..models import Actor
+from ..names import normalize
+
 
 class Base(DeclarativeBase):
     pass
@@ -170,3 +173,15 @@ class JudgementRow(Base):
     note: Mapped[str | None] = mapped_column(Text)
     author: Mapped[str] = mapped_column(String)
     created_at: Mapped[str] = mapped_column(String)
+
+
+def alias_rows(actor: Actor, seen: set[str] = frozenset()) -> list[dict]:
+    """An actor's name and aliases as rows of `aliases`, one per normalised form not in `seen`
+    (the first spelling of each kept, in order): what ingest and an analyst's new actor both store."""
+    rows, added = [], set()
+    for alias in (actor.name, *actor.aliases):
+        norm = normalize(alias)
+        if norm and norm not in seen and norm not in added:
+            added.add(norm)
+            rows.append({"actor_id": actor.id, "alias": alias, "alias_norm": norm})
+    return rows

@@ -22,13 +22,12 @@ from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm import Session
 
 from ..models import Actor, Document, Mention, Relation, TimeSpan
-from ..names import normalize
 from .judgements import StoreJudgements, apply_document_judgements
 from .migrations import SchemaMismatch, upgrade
 from .queries import StoreReads
 from .resolve import ActorIndex, Link, link_for, links_for_new_alias
 from .schema import (ActorBlockRow, ActorLinkRow, ActorRow, AliasRow, DocumentProfileRow, DocumentRow, MentionRow,
-                     RelationRow, RhetoricSpanRow)
+                     RelationRow, RhetoricSpanRow, alias_rows)
 from .sources import DuplicateIndex, signature
 
 __all__ = ["DEFAULT_DB", "NoDatabase", "SchemaMismatch", "Store", "database_url"]
@@ -245,12 +244,9 @@ class Store(StoreReads, StoreJudgements):
         new: dict[str, set[str]] = {}
         aliases = []
         for actor in actors.values():
-            seen, added = known.get(actor.id, set()), new.setdefault(actor.id, set())
-            for alias in (actor.name, *actor.aliases):
-                norm = normalize(alias)
-                if norm and norm not in seen and norm not in added:
-                    added.add(norm)
-                    aliases.append({"actor_id": actor.id, "alias": alias, "alias_norm": norm})
+            rows = alias_rows(actor, known.get(actor.id, set()))
+            new.setdefault(actor.id, set()).update(row["alias_norm"] for row in rows)
+            aliases += rows
         if fresh:
             connection.execute(_INSERT[DocumentRow], {
                 "id": doc_id, "name": document.name, "title": document.title, "url": document.url,
