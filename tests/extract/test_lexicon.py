@@ -1,5 +1,6 @@
 """The packaged domain data: ontology copy, gazetteer and cue lexicons."""
 from collections import Counter
+from pathlib import Path
 
 import yaml
 
@@ -76,3 +77,30 @@ def test_every_cue_names_an_ontology_predicate():
     used = {f.predicate for f in (*lexicon.verb_frames, *lexicon.noun_frames, *lexicon.phrases)}
     assert used <= PREDICATES
     assert used == PREDICATES
+
+
+def test_field_groups_add_armed_groups_the_gazetteer_lacks(monkeypatch):
+    assert not [i for i in gazetteer().entries if i.startswith("phx-")], "off unless asked for"
+    monkeypatch.setenv("ACTORGRAPH_FIELD_GROUPS", "1")
+    gaz = load_gazetteer()
+    field = [e.actor for e in gaz.entries.values() if e.actor.id.startswith("phx-")]
+    assert len(field) >= 300 and {a.type for a in field} == {"armed_group"}
+    assert gaz.lookup("Irish National Liberation Army").id == gaz.lookup("INLA").id
+
+
+def test_field_groups_lend_names_to_the_gazetteers_own_actor_and_take_none(monkeypatch):
+    monkeypatch.setenv("ACTORGRAPH_FIELD_GROUPS", "1")
+    gaz = load_gazetteer()
+    assert gaz.lookup("Organization of the Oppressed on Earth").id == "hezbollah"
+    assert gaz.lookup("Taliban").id == "taliban"
+    raw = yaml.safe_load((Path(__file__).parents[2] / "src/actorgraph/data/phoenix_groups.yaml").read_text())
+    names = {normalize(n) for a in raw["actors"] for n in (a["name"], *a["aliases"])}
+    assert not names & {"new order", "direct action", "falcon", "hassan nasrallah", "sheikh hassan nasrallah"}
+
+
+def test_field_groups_are_left_out_of_a_users_gazetteer(tmp_path, monkeypatch):
+    monkeypatch.setenv("ACTORGRAPH_FIELD_GROUPS", "1")
+    path = tmp_path / "mine.yaml"
+    path.write_text("actors:\n  - {id: kivu-front, name: Kivu Front, type: armed_group}\n")
+    assert load_gazetteer(path).lookup("Irish National Liberation Army") is None
+    assert load_gazetteer().lookup("Irish National Liberation Army") is not None

@@ -52,3 +52,21 @@ def test_a_partial_annotation_trains_only_on_the_pairs_it_judged(nlp):
     assert named[("Turkey", "Syrian National Army")] == {"supports"}
     assert all(t is None for (s, o), t in named.items() if "Turkey" not in (s, o)), \
         "pairs nobody judged are neither positive nor negative"
+
+
+def test_a_weight_counts_as_that_many_copies_of_a_row():
+    import numpy as np
+    from scipy.sparse import csr_matrix
+    from actorgraph.learn.data import fit_logistic
+
+    rng = np.random.default_rng(0)
+    X = csr_matrix((rng.random((60, 8)) > 0.6).astype(np.float32))
+    Y = np.zeros((60, 13), dtype=bool)
+    Y[:, 0] = rng.random(60) > 0.5
+    weight = np.where(np.arange(60) < 20, 3.0, 1.0)
+    weighted = fit_logistic(X, Y, 1.0, weight)
+    copies = np.r_[np.arange(60), np.arange(20), np.arange(20)]
+    repeated = fit_logistic(X[copies], Y[copies], 1.0)
+    plain = fit_logistic(X, Y, 1.0)
+    assert np.allclose(weighted[0][0], repeated[0][0], atol=1e-3)
+    assert not np.allclose(weighted[0][0], plain[0][0], atol=1e-3)

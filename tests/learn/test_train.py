@@ -26,6 +26,16 @@ def actorgraph(*args: str, cwd: Path) -> subprocess.CompletedProcess:
     return subprocess.run([EXE, *args], cwd=cwd, capture_output=True, text=True, timeout=900)
 
 
+def with_header_changed(model: Path, into: Path, old: str, new: str) -> Path:
+    """A copy of a model file whose header says `new` where it said `old`."""
+    with np.load(model, allow_pickle=False) as archive:
+        arrays = {k: archive[k] for k in archive.files}
+    assert old in str(arrays["header"])
+    arrays["header"] = np.array(str(arrays["header"]).replace(old, new))
+    np.savez_compressed(into, **arrays)
+    return into
+
+
 @pytest.fixture(scope="module")
 def small(tmp_path_factory) -> Path:
     """Eight annotated wire reports from eight conflicts."""
@@ -72,12 +82,8 @@ def test_extract_uses_a_given_model_and_min_confidence_filters(trained, tmp_path
 
 
 def test_a_stale_model_is_refused_with_the_command_that_rebuilds_it(trained, tmp_path):
-    with np.load(trained[0], allow_pickle=False) as archive:
-        arrays = {k: archive[k] for k in archive.files}
-    arrays["header"] = np.array(str(arrays["header"]).replace(
-        f'"feature_version": {FEATURE_VERSION}', f'"feature_version": {FEATURE_VERSION - 1}'))
-    stale = tmp_path / "stale.npz"
-    np.savez_compressed(stale, **arrays)
+    stale = with_header_changed(trained[0], tmp_path / "stale.npz", f'"feature_version": {FEATURE_VERSION}',
+                                f'"feature_version": {FEATURE_VERSION - 1}')
     with pytest.raises(StaleModel, match="rebuild it with `actorgraph train"):
         load_model(stale)
     text = tmp_path / "note.txt"
@@ -91,3 +97,24 @@ def test_the_shipped_model_is_built_from_the_corpus_in_the_repository():
     assert model.meta["corpus_hash"] == corpus_hash([CORPUS / "train"]), \
         "the corpus changed: rebuild with `actorgraph train corpus/train -o src/actorgraph/data/relation-model.npz`"
     assert model.meta["cv"]["typed_p_r_f1"][0] >= model.meta["cv_rules"]["typed_p_r_f1"][0]
+
+
+def test_extra_texts_weigh_as_asked_and_the_model_says_so(small, tmp_path):
+    base, extra = tmp_path / "base", tmp_path / "extra"
+    for folder, names in ((base, PICKED[:5]), (extra, PICKED[5:])):
+        folder.mkdir()
+        for name in names:
+            for suffix in (".txt", ".gold.yaml"):
+                shutil.copy(small / (name + suffix), folder)
+    runs = {}
+    for weight in ("1", "4"):
+        done = actorgraph("train", str(base), "--extra", str(extra), "--extra-weight", weight, "-C", "0.3",
+                          "-o", str(tmp_path / f"w{weight}.npz"), cwd=tmp_path)
+        assert done.returncode == 0, done.stderr
+        runs[weight] = load_model(tmp_path / f"w{weight}.npz")
+    assert runs["4"].meta["extra_weight"] == 4.0 and runs["1"].meta["extra_weight"] == 1.0
+    assert not np.allclose(runs["4"].weights, runs["1"].weights)
+    refused = actorgraph("train", str(base), "--extra", str(extra), "--extra-weight", "0", "-o",
+                         str(tmp_path / "w0.npz"), cwd=tmp_path)
+    assert refused.returncode == 1 and "weight of the extra texts must be positive" in refused.stderr
+

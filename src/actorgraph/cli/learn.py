@@ -18,6 +18,9 @@ def train_command(
         output: Path = typer.Option(..., "--output", "-o", help="The model file to write (.npz)."),
         extra: Annotated[Optional[list[Path]], typer.Option(
             "--extra", help="More annotated folders to train on (may be repeated).")] = None,
+        extra_weight: float = typer.Option(
+            1.0, "--extra-weight", help="How much each --extra text counts against one training text in fitting "
+                                        "(an analyst's judged documents may count more)."),
         regularisation: Annotated[Optional[float], typer.Option(
             "-C", help="Logistic regression's C (default: chosen by cross-validation).")] = None,
         format: str = typer.Option("text", "--format", help="text or json (the training report).")) -> None:
@@ -34,7 +37,7 @@ def train_command(
                   TextColumn("{task.description}"), console=err, transient=False) as progress:
         task = progress.add_task("reading", total=None)
         try:
-            report = train(dirs, output, regularisation,
+            report = train(dirs, output, regularisation, extra_weight=extra_weight,
                            on_stage=lambda stage: progress.update(task, description=stage),
                            on_total=lambda n: progress.update(task, total=n),
                            on_progress=lambda name: progress.update(task, advance=1, description=f"parsing {name}"))

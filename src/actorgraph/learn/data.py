@@ -46,6 +46,7 @@ class Annotated:
     parsed: object
     pairs: list[Pair]
     targets: list[frozenset[str]]
+    weight: float = 1.0  # how much each of its pairs counts in fitting (an analyst's judged texts: more)
 
 
 def corpus_hash(dirs: list[Path]) -> str:
@@ -98,23 +99,27 @@ def gold_targets(gold: dict, text: str, found: list[Pair], aliases: dict) -> lis
 
 
 def read_annotated(dirs: list[Path], on_total: Callable[[int], None] | None = None,
-                   on_progress: Callable[[str], None] | None = None) -> list[Annotated]:
-    """Every annotated text under `dirs`, parsed, with candidate pairs and gold labels."""
+                   on_progress: Callable[[str], None] | None = None,
+                   weights: list[float] | None = None) -> list[Annotated]:
+    """Every annotated text under `dirs`, parsed, with candidate pairs and gold labels; the texts
+    of `dirs[k]` weigh `weights[k]` in fitting (default 1)."""
     golds = [g for d in dirs for g in load_gold(d)]
     files = [text_beside(f) for d in dirs for f in gold_files(d)]
+    weight_of = [w for d, w in zip(dirs, weights or [1.0] * len(dirs)) for _ in gold_files(d)]
     documents = [Document(text=f.read_text("utf-8"), name=f.name.removesuffix(".txt"), path=str(f),
                           published=str(g["published"]) if g.get("published") else None)
                  for f, g in zip(files, golds)]
     if on_total:
         on_total(len(documents))
     examples = []
-    for gold, document, parsed in zip(golds, documents, parse(d.text for d in documents), strict=True):
+    for gold, document, parsed, weight in zip(golds, documents, parse(d.text for d in documents), weight_of,
+                                              strict=True):
         mentions = token_mentions(parsed, document.published or dateline(document.text))
         found = pairs(parsed, mentions, candidates(parsed, mentions))
         targets = gold_targets(gold, document.text, found, _with_doc_aliases(mentions))
         kept = [i for i, t in enumerate(targets) if t is not None]
         examples.append(Annotated(gold, str(gold.get("conflict") or gold["document"]), document, parsed,
-                                  [found[i] for i in kept], [targets[i] for i in kept]))
+                                  [found[i] for i in kept], [targets[i] for i in kept], weight))
         if on_progress:
             on_progress(document.name)
     return examples
@@ -142,7 +147,13 @@ def design(examples: list[Annotated], vocabulary: dict[str, int]) -> tuple[csr_m
     return X, np.array(y, dtype=bool).reshape(n, len(names))
 
 
-def fit_logistic(X: csr_matrix, Y: np.ndarray, C: float) -> tuple[np.ndarray, np.ndarray]:
+def row_weights(examples: list[Annotated]) -> np.ndarray:
+    """Each pair's weight in fitting, in `design`'s row order."""
+    return np.array([e.weight for e in examples for _ in e.pairs], dtype=np.float64)
+
+
+def fit_logistic(X: csr_matrix, Y: np.ndarray, C: float,
+                 sample_weight: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
     """One L2 logistic regression per label (liblinear, deterministic); a label with too few
     examples gets no weights and a bias that keeps it off."""
     weights = np.zeros((Y.shape[1], X.shape[1]), dtype=np.float32)
@@ -151,7 +162,7 @@ def fit_logistic(X: csr_matrix, Y: np.ndarray, C: float) -> tuple[np.ndarray, np
         if Y[:, k].sum() < 2:
             continue
         model = LogisticRegression(C=C, solver="liblinear", random_state=SEED, max_iter=1000)
-        model.fit(X, Y[:, k])
+        model.fit(X, Y[:, k], sample_weight=sample_weight)
         weights[k], bias[k] = model.coef_[0], model.intercept_[0]
     return weights, bias
 

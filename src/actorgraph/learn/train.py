@@ -24,7 +24,7 @@ from ..extract.document import extract
 from ..extract.features import labels
 from .evaluate import score
 from .data import (C_GRID, SEED, Annotated, build_vocabulary, choose_threshold, conflict_folds, corpus_hash,
-                   design, fit_calibration, fit_logistic, fit_modality, model_from, modality_rows,
+                   design, fit_calibration, fit_logistic, fit_modality, model_from, modality_rows, row_weights,
                    predict_relations, read_annotated, rule_precision)
 from ..extract.model import MODEL, RULE, calibrate, feature_matrix, rule_backed
 from ..models import relation_json
@@ -60,7 +60,7 @@ class BoostedModel:
         return calibrate(self.scores(found), rule_backed(found, self.labels), calibration)
 
 
-def fit_boosted(X, Y, vocabulary) -> BoostedModel:
+def fit_boosted(X, Y, vocabulary, sample_weight=None) -> BoostedModel:
     estimators, columns = [], []
     for k in range(Y.shape[1]):
         if Y[:, k].sum() < 3:
@@ -71,7 +71,7 @@ def fit_boosted(X, Y, vocabulary) -> BoostedModel:
         cols = sorted(np.argsort(-np.nan_to_num(statistic))[:BOOSTED_FEATURES].tolist())
         model = HistGradientBoostingClassifier(max_iter=150, learning_rate=0.1, max_leaf_nodes=15,
                                                l2_regularization=1.0, early_stopping=False, random_state=SEED)
-        model.fit(X[:, cols].toarray(), Y[:, k])
+        model.fit(X[:, cols].toarray(), Y[:, k], sample_weight=sample_weight)
         estimators.append(model)
         columns.append(cols)
     return BoostedModel(vocabulary=vocabulary, estimators=tuple(estimators), columns=tuple(columns))
@@ -82,8 +82,8 @@ def fit(family: str, examples: list[Annotated], C: float = 1.0):
     vocabulary = build_vocabulary(examples)
     X, Y = design(examples, vocabulary)
     if family == "boosted":
-        return fit_boosted(X, Y, vocabulary)
-    weights, bias = fit_logistic(X, Y, C)
+        return fit_boosted(X, Y, vocabulary, row_weights(examples))
+    weights, bias = fit_logistic(X, Y, C, row_weights(examples))
     return model_from(weights, bias, vocabulary)
 
 
@@ -150,7 +150,7 @@ def train_examples(examples: list[Annotated], C: float | None = None,
     say("fitting on every training text")
     vocabulary = build_vocabulary(examples)
     X, Y = design(examples, vocabulary)
-    weights, bias = fit_logistic(X, Y, best["C"])
+    weights, bias = fit_logistic(X, Y, best["C"], row_weights(examples))
     modality = fit_modality(modality_rows(examples))
     meta = {"documents": len(examples), "pairs": int(X.shape[0]), "positives": int(Y.sum()), "family": "logistic",
             "C": best["C"], "seed": SEED, "features": len(vocabulary),
@@ -164,13 +164,20 @@ def train_examples(examples: list[Annotated], C: float | None = None,
 
 
 def train(dirs: list[Path], output: Path, C: float | None = None, on_stage: Callable[[str], None] | None = None,
-          on_total=None, on_progress=None) -> dict:
-    """Build a model file from the training texts under `dirs`; returns the report of what was chosen."""
+          on_total=None, on_progress=None, extra_weight: float = 1.0) -> dict:
+    """Build a model file from the training texts under `dirs`; returns the report of what was chosen.
+    The texts of `dirs[1:]` (an analyst's judged documents, say) count `extra_weight` times as much
+    as those of `dirs[0]` in fitting; cross-validation still scores every text alike."""
+    if extra_weight <= 0:
+        raise ValueError(f"the weight of the extra texts must be positive, not {extra_weight}")
     began = time.perf_counter()
     (on_stage or (lambda _: None))("parsing")
-    examples = read_annotated(dirs, on_total=on_total, on_progress=on_progress)
+    examples = read_annotated(dirs, on_total=on_total, on_progress=on_progress,
+                              weights=[1.0] + [extra_weight] * (len(dirs) - 1))
     model, report = train_examples(examples, C, on_stage)
-    model = replace(model, meta=dict(model.meta, corpus_hash=corpus_hash(dirs)))
+    extra = {"extra_weight": extra_weight} if len(dirs) > 1 else {}
+    model = replace(model, meta=dict(model.meta, corpus_hash=corpus_hash(dirs), **extra))
+    report = {**report, **extra}
     output.parent.mkdir(parents=True, exist_ok=True)
     model.save(output)
     return {**report, "corpus_hash": model.meta["corpus_hash"], "seconds": round(time.perf_counter() - began, 1)}
