@@ -14,8 +14,6 @@ NEIGHBOURS = 500
 CROWDED_NEIGHBOURS = 10
 INSTANCES = 50
 PATH_INSTANCES, PATH_PREDICATES = 20, 3
-NOT_CLAIMED_MODALITIES = {"question", "conditional"}
-CLAIMED = frozenset(m for m, w in MODALITY_WEIGHT.items() if w > 0) - NOT_CLAIMED_MODALITIES
 SHOWN_ACTORS, SHOWN_CLAIMS, SHOWN_INSTANCES = 50, 400, 10
 
 
@@ -78,7 +76,7 @@ def around(store, center: str, hops: int, actors: int = SHOWN_ACTORS, claims: in
         if not room:
             cut = True
             break
-        weights, _ = link_strengths(store.link_weights(sorted(frontier), claimed=CLAIMED))
+        weights, _ = link_strengths(store.link_weights(sorted(frontier)))
         reach: dict[str, float] = defaultdict(float)
         for pair, weight in weights.items():
             if pair & frontier:
@@ -92,7 +90,7 @@ def around(store, center: str, hops: int, actors: int = SHOWN_ACTORS, claims: in
         kept |= frontier
     if len(kept) < 2:
         return [], {}, cut
-    links = [row for row in store.link_weights(sorted(kept), sorted(kept), claimed=CLAIMED)
+    links = [row for row in store.link_weights(sorted(kept), sorted(kept))
              if row[2] is None or row[2] in kept]
     ranked = sorted(links, key=lambda r: (-(r[4] or 0.0) * boost(r[6]), r[:3], r[3]))
     cut |= len(ranked) > claims or any(r[7] > instances for r in ranked[:claims])
@@ -135,13 +133,13 @@ def relevant(store, a: str, b: str) -> list[int]:
         for actor, others in near.items():
             neighbours[actor] |= others
 
-    take(store.link_weights([a, b], claimed=CLAIMED))
+    take(store.link_weights([a, b]))
     crowded = len(neighbours[a] & neighbours[b] - {a, b}) >= MAX_PATHS
     width = CROWDED_NEIGHBOURS if crowded else NEIGHBOURS
     strongest = {end: sorted(neighbours[end] - {a, b}, key=lambda n: (-weights[frozenset((end, n))], n))[:width]
                  for end in (a, b)}
     if strongest[a] and strongest[b]:
-        take(store.link_weights(sorted(strongest[a]), sorted(strongest[b]), claimed=CLAIMED))
+        take(store.link_weights(sorted(strongest[a]), sorted(strongest[b])))
     types = store.actor_types(set(neighbours) | {a, b})
     paths = find_paths(lambda x, y: weights[frozenset((x, y))], neighbours,
                        lambda n: types.get(n) != "place", a, b, MAX_PATHS)

@@ -6,24 +6,17 @@ from __future__ import annotations
 import json
 from collections import Counter, defaultdict
 
-from sqlalchemy import and_, bindparam, case, func, or_, select
+from sqlalchemy import bindparam, func, or_, select, true
 from sqlalchemy.orm import Session, aliased
 
 from ..extract.rhetoric import RhetoricSpan
 from ..models import Actor, Document, Evidence, Mention, Relation, TimeSpan
 from ..names import normalize
-from .fuse import MODALITY_WEIGHT
-from .judgements import HIDDEN
+from .claims import FIRMNESS, VISIBLE
 from .resolve import Link, canonical_map
-from .schema import (ActorLinkRow, ActorRow, AliasRow, DocumentProfileRow, DocumentRow, MentionRow, RelationRow,
-                     RhetoricSpanRow)
+from .schema import (HIDDEN, NO_OBJECT2, ActorLinkRow, ActorRow, AliasRow, ClaimLinkRow, DocumentProfileRow,
+                     DocumentRow, MentionRow, RelationRow, RhetoricSpanRow)
 from .sources import independent_key
-
-
-# Inequalities, not NOT IN: an IN list is expanded again at every execution of a cached statement.
-VISIBLE = or_(RelationRow.judgement.is_(None), and_(*(RelationRow.judgement != h for h in HIDDEN)))
-
-FIRMNESS = case(MODALITY_WEIGHT, value=RelationRow.modality, else_=0.0) * RelationRow.confidence  # of one instance
 
 
 def _linking(one, two):
@@ -187,20 +180,21 @@ class StoreReads:
             actors = self._actors_by_id(session, wanted if narrow else None)
         return [self._relation(row, actors) for row in rows]
 
-    def _touching(self, session: Session, actor_ids, others=None):
-        """WHERE clauses, one per IN-sized chunk, for the visible relations touching `actor_ids`, or
-        with `others` those linking the two sets (merged ids included)."""
+    def _touching(self, session: Session, actor_ids, others=None, table=RelationRow):
+        """WHERE clauses, one per IN-sized chunk, for the visible relations (or the claims, with
+        `table=ClaimLinkRow`) touching `actor_ids`, or with `others` those linking the two sets
+        (merged ids included)."""
         ids = sorted(self._members(session, actor_ids))
+        visible = VISIBLE if table is RelationRow else true()
         if others is None:
             for chunk in _chunks(ids):
-                yield VISIBLE & or_(RelationRow.subject_id.in_(chunk), RelationRow.object_id.in_(chunk),
-                                    RelationRow.object2_id.in_(chunk))
+                yield visible & or_(table.subject_id.in_(chunk), table.object_id.in_(chunk), table.object2_id.in_(chunk))
             return
         other_ids = sorted(self._members(session, others))
         for one in _chunks(ids):
             for two in _chunks(other_ids):
-                yield VISIBLE & or_(RelationRow.subject_id.in_(one) & RelationRow.object_id.in_(two),
-                                    RelationRow.subject_id.in_(two) & RelationRow.object_id.in_(one))
+                yield visible & or_(table.subject_id.in_(one) & table.object_id.in_(two),
+                                    table.subject_id.in_(two) & table.object_id.in_(one))
 
     def _canonical_rows(self, session: Session, rows) -> list[tuple]:
         """Rows whose first three columns are actor ids (subject, object, object2), made canonical."""
@@ -220,18 +214,19 @@ class StoreReads:
             rows = self._canonical_rows(session, unique.values())
         return [(i, s, o, o2, *rest) for s, o, o2, i, *rest in rows]
 
-    def link_weights(self, actor_ids, others=None, claimed=frozenset(("asserted", "reported", "hedged"))) -> list[tuple]:
-        """The relations of `edges` summed up in SQL per (subject, object, object2, predicate): the
-        firmest modality weight times confidence, whether any `claimed` instance backs the link,
-        in how many documents, and how many instances. `ask` ranks paths on these, one row per linked pair and
-        predicate however many documents repeat it, so a dense archive costs no more than a sparse one."""
-        claims = case((RelationRow.modality.in_(sorted(claimed)), 1), else_=0)
-        keys = (RelationRow.subject_id, RelationRow.object_id, RelationRow.object2_id, RelationRow.predicate)
+    def link_weights(self, actor_ids, others=None) -> list[tuple]:
+        """The claims of `edges` as summed up when written (`claim_links`, see claims.py): per
+        (subject, object, object2, predicate), the firmest modality weight times confidence, whether
+        an instance claims it (`claims.CLAIMED`), in how many documents, and how many instances;
+        ids canonical, in key order. `ask` ranks paths on these, one row per linked pair and
+        predicate however many documents repeat it, read rather than summed at every question."""
+        table = ClaimLinkRow
+        columns = (table.subject_id, table.object_id, func.nullif(table.object2_id, NO_OBJECT2), table.predicate,
+                   table.firmness, table.claimed, table.documents, table.instances)
+        key = (table.subject_id, table.object_id, table.object2_id, table.predicate)
         with Session(self.engine) as session:
-            rows = [row for where in self._touching(session, actor_ids, others) for row in session.execute(
-                select(*keys, func.max(FIRMNESS), func.max(claims), func.count(RelationRow.document_id.distinct()),
-                       func.count())
-                .where(where).group_by(*keys)).all()]
+            rows = [row for where in self._touching(session, actor_ids, others, table)
+                    for row in session.execute(select(*columns).where(where).order_by(*key)).all()]
             return self._canonical_rows(session, rows)
 
     def between(self, pairs) -> dict[tuple[str, str], list[tuple[int, str, str]]]:

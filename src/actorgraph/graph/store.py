@@ -22,6 +22,7 @@ from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm import Session
 
 from ..models import Actor, Document, Mention, Relation, TimeSpan
+from . import claims
 from .judgements import StoreJudgements, apply_document_judgements
 from .migrations import SchemaMismatch, upgrade
 from .queries import StoreReads
@@ -205,6 +206,7 @@ class Store(StoreReads, StoreJudgements):
             if stored is not None and not replace:
                 return False
             if stored is not None:
+                before = claims.of_document(connection, doc_id)
                 for table in (MentionRow, RelationRow, RhetoricSpanRow, DocumentProfileRow):
                     connection.execute(delete(table).where(table.document_id == doc_id))
                 sig, root = json.loads(stored.signature or "[]"), stored.root_id
@@ -224,6 +226,7 @@ class Store(StoreReads, StoreJudgements):
             self._resolve(session, actors)
             if stored is not None:
                 apply_document_judgements(session, doc_id, document.text)
+                claims.refresh(connection, before | claims.of_document(connection, doc_id))
         for actor_id, norms in new.items():
             self._known.setdefault(actor_id, set()).update(norms)
         if self._copies is not None and stored is None:
@@ -263,7 +266,10 @@ class Store(StoreReads, StoreJudgements):
                 {"document_id": doc_id, "actor_id": m.actor.id, "text": m.text, "start_char": m.start,
                  "end_char": m.end, "via": m.via} for m in mentions])
         if relations:
-            connection.execute(_INSERT[RelationRow], [self._relation_row(doc_id, r) for r in relations])
+            rows = [self._relation_row(doc_id, r) for r in relations]
+            connection.execute(_INSERT[RelationRow], rows)
+            if fresh:
+                claims.added(connection, rows)
         return new
 
     def _actor_index(self, session: Session) -> ActorIndex:
