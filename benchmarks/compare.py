@@ -99,7 +99,8 @@ def compare(before: tuple[str, str], after: tuple[str, str], requests: list[list
         for worker in workers.values():
             worker.close()
     differ = [requests[i] for i, (x, y) in enumerate(zip(found["before"], found["after"])) if x["sha"] != y["sha"]]
-    digest = {name: hashlib.sha256("".join(r["sha"] for r in rows).encode()).hexdigest() for name, rows in found.items()}
+    digest = {name: hashlib.sha256("".join(r["sha"] for r in rows).encode()).hexdigest()
+              for name, rows in found.items()}
     asks = [i for i, request in enumerate(requests) if request[0] == "ask"]
     return {"requests": len(requests), "asks": len(asks), "identical": not differ, "differ": differ[:20],
             "answers_sha256": digest, "hash_seeds": dict(zip(workers, hash_seeds[:1] + hash_seeds[-1:])),

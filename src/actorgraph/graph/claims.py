@@ -90,7 +90,8 @@ def added(connection: Connection, rows: list[dict]) -> None:
         key = (row["subject_id"], row["object_id"], row["object2_id"] or NO_OBJECT2, row["predicate"])
         firmness = MODALITY_WEIGHT.get(row["modality"], 0.0) * row["confidence"]
         found = sums.setdefault(key, [firmness, 0, 1, 0])
-        found[0], found[1], found[3] = max(found[0], firmness), max(found[1], int(row["modality"] in CLAIMED)), found[3] + 1
+        found[0], found[3] = max(found[0], firmness), found[3] + 1
+        found[1] = max(found[1], int(row["modality"] in CLAIMED))
     dialect = {"sqlite": sqlite, "postgresql": postgresql}.get(connection.dialect.name)
     if not sums or dialect is None:
         refresh(connection, sums)
