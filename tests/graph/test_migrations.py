@@ -53,8 +53,8 @@ def _pre_alembic(db_url: str, *statements: str) -> None:
     engine.dispose()
 
 
-def test_one_head_and_it_is_the_judgements_revision():
-    assert _head() == "0003"
+def test_one_head_and_it_is_the_claim_links_revision():
+    assert _head() == "0004"
 
 
 def test_a_database_at_the_initial_revision_is_upgraded_and_keeps_its_documents(db_url):

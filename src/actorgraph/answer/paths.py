@@ -42,23 +42,30 @@ def boost(documents: int) -> float:
 
 def link_strengths(links) -> tuple[dict[frozenset, float], dict[str, set[str]]]:
     """From `Store.link_weights` rows: each linked pair's weight (its firmest instance, boosted by
-    the documents that repeat a predicate) and, per actor, the others a claim links it to."""
-    firmest: dict[tuple, float] = defaultdict(float)
-    documents: dict[tuple, int] = defaultdict(int)
+    the documents that repeat a predicate) and, per actor, the others a claim links it to. A hub's
+    question passes thousands of rows through here: pairs are keyed as sorted tuples, not sets,
+    until the end."""
+    firmest: dict[tuple, float] = {}
+    documents: dict[tuple, int] = {}
     neighbours: dict[str, set[str]] = defaultdict(set)
-    for s, o, o2, predicate, firmness, claimed, count, *_ in links:
+    for s, o, o2, predicate, firmness, claimed, count, _ in links:
+        firmness = firmness or 0.0
         for other in (o, o2):
             if other is None or other == s:
                 continue
-            key = (frozenset((s, other)), predicate)
-            firmest[key] = max(firmest[key], firmness or 0.0)
-            documents[key] += count
+            key = (s, other, predicate) if s < other else (other, s, predicate)
+            if key in firmest:
+                firmest[key] = max(firmest[key], firmness)
+                documents[key] += count
+            else:
+                firmest[key], documents[key] = max(0.0, firmness), count
             if claimed:
                 neighbours[s].add(other)
                 neighbours[other].add(s)
     weights: dict[frozenset, float] = defaultdict(float)
-    for (pair, predicate), firmness in firmest.items():
-        weights[pair] = max(weights[pair], firmness * boost(documents[pair, predicate]))
+    for (x, y, predicate), firmness in firmest.items():
+        pair = frozenset((x, y))
+        weights[pair] = max(weights[pair], firmness * boost(documents[x, y, predicate]))
     return weights, neighbours
 
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 
-from sqlalchemy import and_, bindparam, case, delete, func, insert, literal, or_, select, true
+from sqlalchemy import and_, bindparam, case, delete, func, insert, literal_column, or_, select, true
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 
@@ -28,8 +28,10 @@ VISIBLE = or_(RelationRow.judgement.is_(None), and_(*(RelationRow.judgement != h
 
 FIRMNESS = case(MODALITY_WEIGHT, value=RelationRow.modality, else_=0.0) * RelationRow.confidence  # of one instance
 
+# NO_OBJECT2 written into the SQL: a bound parameter would be one more per row of an executemany, and
+# GROUP BY must see the very expression the SELECT has.
 KEY = (RelationRow.subject_id, RelationRow.object_id,
-       func.coalesce(RelationRow.object2_id, literal(NO_OBJECT2, literal_execute=True)), RelationRow.predicate)
+       func.coalesce(RelationRow.object2_id, literal_column(f"'{NO_OBJECT2}'")), RelationRow.predicate)
 SUMS = ("firmness", "claimed", "documents", "instances")
 PARAMS = ("s", "o", "o2", "p")
 Key = tuple[str, str, str, str]

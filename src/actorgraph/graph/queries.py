@@ -200,6 +200,8 @@ class StoreReads:
     def _canonical_rows(self, session: Session, rows) -> list[tuple]:
         """Rows whose first three columns are actor ids (subject, object, object2), made canonical."""
         canonical = self._canonical_ids(session)
+        if not canonical:  # nothing merged: thousands of rows for a hub's question need no lookups
+            return [tuple(row) for row in rows]
         return [(canonical.get(s, s), canonical.get(o, o), o2 and canonical.get(o2, o2), *rest)
                 for s, o, o2, *rest in rows]
 
