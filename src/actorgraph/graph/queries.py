@@ -223,13 +223,12 @@ class StoreReads:
         an instance claims it (`claims.CLAIMED`), in how many documents, and how many instances;
         ids canonical, in key order. `ask` ranks paths on these, one row per linked pair and
         predicate however many documents repeat it, read rather than summed at every question."""
-        table = ClaimLinkRow
-        columns = (table.subject_id, table.object_id, func.nullif(table.object2_id, NO_OBJECT2), table.predicate,
-                   table.firmness, table.claimed, table.documents, table.instances)
-        key = (table.subject_id, table.object_id, table.object2_id, table.predicate)
+        t = ClaimLinkRow
+        query = select(t.subject_id, t.object_id, func.nullif(t.object2_id, NO_OBJECT2), t.predicate, t.firmness,
+                       t.claimed, t.documents, t.instances).order_by(*t.__table__.primary_key)
         with Session(self.engine) as session:
-            rows = [row for where in self._touching(session, actor_ids, others, table)
-                    for row in session.execute(select(*columns).where(where).order_by(*key)).all()]
+            rows = [row for where in self._touching(session, actor_ids, others, t)
+                    for row in session.execute(query.where(where)).all()]
             return self._canonical_rows(session, rows)
 
     def between(self, pairs) -> dict[tuple[str, str], list[tuple[int, str, str]]]:
@@ -294,8 +293,7 @@ class StoreReads:
             actor_id = m[prefix + "_id"]
             if actor_id is None:
                 return None
-            return Mention(actors[actor_id], m[prefix + "_mention"], m[prefix + "_start"], m[prefix + "_end"],
-                           m[prefix + "_via"])
+            return Mention(actors[actor_id], *(m[prefix + key] for key in ("_mention", "_start", "_end", "_via")))
 
         time = TimeSpan(m["time_start"], m["time_end"], m["time_text"], m["time_value"])
         doc_id = m["document_id"]
