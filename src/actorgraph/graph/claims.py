@@ -84,6 +84,19 @@ def kept(connection: Connection, document_id: str) -> Iterator[None]:
     refresh(connection, before | of_document(connection, document_id))
 
 
+def _upsert(dialect) -> object:
+    """INSERT of claims that adds to a stored one: firmest and claimed by max, counts by sum."""
+    upsert = dialect.insert(ClaimLinkRow)
+    new, old = upsert.excluded, ClaimLinkRow.__table__.c
+    return upsert.on_conflict_do_update(index_elements=list(ClaimLinkRow.__table__.primary_key), set_={
+        "firmness": case((new.firmness > old.firmness, new.firmness), else_=old.firmness),
+        "claimed": case((new.claimed > old.claimed, new.claimed), else_=old.claimed),
+        "documents": old.documents + new.documents, "instances": old.instances + new.instances})
+
+
+_UPSERTS = {"sqlite": _upsert(sqlite), "postgresql": _upsert(postgresql)}  # built once: building costs more than a run
+
+
 def added(connection: Connection, rows: list[dict]) -> None:
     """A new document's relation rows (all visible) added to their claims: firmest and claimed by
     max, one more document, as many more instances. Databases without an upsert sum them again."""
@@ -94,15 +107,9 @@ def added(connection: Connection, rows: list[dict]) -> None:
         found = sums.setdefault(key, [firmness, 0, 1, 0])
         found[0], found[3] = max(found[0], firmness), found[3] + 1
         found[1] = max(found[1], int(row["modality"] in CLAIMED))
-    dialect = {"sqlite": sqlite, "postgresql": postgresql}.get(connection.dialect.name)
-    if not sums or dialect is None:
+    upsert = _UPSERTS.get(connection.dialect.name)
+    if upsert is None:
         refresh(connection, sums)
-        return
-    upsert = dialect.insert(ClaimLinkRow)
-    new, old = upsert.excluded, ClaimLinkRow.__table__.c
-    connection.execute(upsert.on_conflict_do_update(index_elements=list(ClaimLinkRow.__table__.primary_key), set_={
-        "firmness": case((new.firmness > old.firmness, new.firmness), else_=old.firmness),
-        "claimed": case((new.claimed > old.claimed, new.claimed), else_=old.claimed),
-        "documents": old.documents + new.documents, "instances": old.instances + new.instances}),
-        [dict(zip(("subject_id", "object_id", "object2_id", "predicate"), key)) | dict(zip(SUMS, found))
-         for key, found in sorted(sums.items())])
+    elif sums:
+        connection.execute(upsert, [dict(zip(("subject_id", "object_id", "object2_id", "predicate"), key))
+                                    | dict(zip(SUMS, found)) for key, found in sorted(sums.items())])
