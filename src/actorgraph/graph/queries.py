@@ -14,8 +14,8 @@ from ..models import Actor, Document, Evidence, Mention, Relation, TimeSpan
 from ..names import normalize
 from .claims import FIRMNESS, VISIBLE
 from .resolve import Link, canonical_map
-from .schema import (HIDDEN, NO_OBJECT2, ActorLinkRow, ActorRow, AliasRow, ClaimLinkRow, DocumentProfileRow,
-                     DocumentRow, MentionRow, RelationRow, RhetoricSpanRow)
+from .schema import (HIDDEN, NO_OBJECT2, SECOND_OBJECT, ActorLinkRow, ActorRow, AliasRow, ClaimLinkRow,
+                     DocumentProfileRow, DocumentRow, MentionRow, RelationRow, RhetoricSpanRow)
 from .sources import independent_key
 
 
@@ -182,14 +182,14 @@ class StoreReads:
 
     def _touching(self, session: Session, actor_ids, others=None, table=RelationRow):
         """WHERE clauses, one per IN-sized chunk, for the visible relations (or the claims, with
-        `table=ClaimLinkRow`) touching `actor_ids`, or with `others` those linking the two sets
-        (merged ids included)."""
+        `table=ClaimLinkRow`, whose index of second objects holds only mediations) touching
+        `actor_ids`, or with `others` those linking the two sets (merged ids included)."""
         ids = sorted(self._members(session, actor_ids))
-        visible = VISIBLE if table is RelationRow else true()
+        visible, second = (VISIBLE, true()) if table is RelationRow else (true(), SECOND_OBJECT)
         if others is None:
             for chunk in _chunks(ids):
                 yield visible & or_(table.subject_id.in_(chunk), table.object_id.in_(chunk),
-                                    table.object2_id.in_(chunk))
+                                    second & table.object2_id.in_(chunk))
             return
         other_ids = sorted(self._members(session, others))
         for one in _chunks(ids):

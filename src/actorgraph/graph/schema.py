@@ -120,7 +120,7 @@ class ClaimLinkRow(Base):
                       {"sqlite_with_rowid": False})
     subject_id: Mapped[str] = mapped_column(String)
     object_id: Mapped[str] = mapped_column(String)
-    object2_id: Mapped[str] = mapped_column(String, index=True)
+    object2_id: Mapped[str] = mapped_column(String)
     predicate: Mapped[str] = mapped_column(String)
     firmness: Mapped[float] = mapped_column(Float)
     claimed: Mapped[int] = mapped_column(Integer)
@@ -129,6 +129,9 @@ class ClaimLinkRow(Base):
 
 
 Index("ix_claim_links_object_subject", ClaimLinkRow.object_id, ClaimLinkRow.subject_id)
+# Only the claims with a second object (a mediation): the rest would make it as large as the table.
+SECOND_OBJECT = ClaimLinkRow.object2_id != NO_OBJECT2
+Index("ix_claim_links_object2_id", ClaimLinkRow.object2_id, sqlite_where=SECOND_OBJECT, postgresql_where=SECOND_OBJECT)
 
 
 class ActorLinkRow(Base):

@@ -30,7 +30,9 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("subject_id", "object_id", "object2_id", "predicate"),
         sqlite_with_rowid=False,
     )
-    op.create_index("ix_claim_links_object2_id", "claim_links", ["object2_id"])
+    second_object = sa.text("object2_id != ''")
+    op.create_index("ix_claim_links_object2_id", "claim_links", ["object2_id"], sqlite_where=second_object,
+                    postgresql_where=second_object)
     op.create_index("ix_claim_links_object_subject", "claim_links", ["object_id", "subject_id"])
     rebuild(op.get_bind())
 
