@@ -7,7 +7,9 @@ every question.
 Every write to `relations` keeps them: a new document adds to its claims' rows (an upsert, which
 writers racing on one claim cannot get wrong); whatever can take an instance away or change it (a
 document extracted anew, a judgement, undoing one) sums its document's claims again from the
-relations. Ids are the stored ones: merges apply when reading, as they do for relations."""
+relations; a new way of writing relations must do one or the other (`added`, `kept`), and rows
+written past the store need `rebuild`. Ids are the stored ones: merges apply when reading, as they
+do for relations."""
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
@@ -32,6 +34,7 @@ FIRMNESS = case(MODALITY_WEIGHT, value=RelationRow.modality, else_=0.0) * Relati
 # GROUP BY must see the very expression the SELECT has.
 KEY = (RelationRow.subject_id, RelationRow.object_id,
        func.coalesce(RelationRow.object2_id, literal_column(f"'{NO_OBJECT2}'")), RelationRow.predicate)
+COLUMNS = ("subject_id", "object_id", "object2_id", "predicate")
 SUMS = ("firmness", "claimed", "documents", "instances")
 PARAMS = ("s", "o", "o2", "p")
 Key = tuple[str, str, str, str]
@@ -41,7 +44,7 @@ def _summed(where) -> object:
     """INSERT of the claims `where` picks out of `relations`, summed from their visible instances."""
     claims = case({m: 1 for m in sorted(CLAIMED)}, value=RelationRow.modality, else_=0)
     return insert(ClaimLinkRow).from_select(
-        ["subject_id", "object_id", "object2_id", "predicate", *SUMS],
+        [*COLUMNS, *SUMS],
         select(*KEY, func.max(FIRMNESS), func.max(claims), func.count(RelationRow.document_id.distinct()),
                func.count()).where(VISIBLE, where).group_by(*KEY))
 
@@ -111,5 +114,5 @@ def added(connection: Connection, rows: list[dict]) -> None:
     if upsert is None:
         refresh(connection, sums)
     elif sums:
-        connection.execute(upsert, [dict(zip(("subject_id", "object_id", "object2_id", "predicate"), key))
-                                    | dict(zip(SUMS, found)) for key, found in sorted(sums.items())])
+        connection.execute(upsert, [dict(zip(COLUMNS, key)) | dict(zip(SUMS, found))
+                                    for key, found in sorted(sums.items())])

@@ -131,7 +131,8 @@ class ClaimLinkRow(Base):
 Index("ix_claim_links_object_subject", ClaimLinkRow.object_id, ClaimLinkRow.subject_id)
 # Only the claims with a second object (a mediation): the rest would make it as large as the table.
 SECOND_OBJECT = ClaimLinkRow.object2_id != NO_OBJECT2
-Index("ix_claim_links_object2_id", ClaimLinkRow.object2_id, sqlite_where=SECOND_OBJECT, postgresql_where=SECOND_OBJECT)
+Index("ix_claim_links_object2_id", ClaimLinkRow.object2_id, sqlite_where=SECOND_OBJECT,
+      postgresql_where=SECOND_OBJECT)
 
 
 class ActorLinkRow(Base):

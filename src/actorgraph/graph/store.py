@@ -196,7 +196,8 @@ class Store(StoreReads, StoreJudgements):
 
     def _add(self, document: Document, mentions: list[Mention], relations: list[Relation], spans,
              profile: dict | None, replace: bool) -> bool:
-        """One try of `add_document`, in one transaction; the caches are updated only after commit.
+        """One try of `add_document`, in one transaction (a document extracted anew has its old and
+        new claims summed again); the caches are updated only after commit.
         Rows go through the session's Core connection in prepared statements: the ORM's own
         bookkeeping per statement cost more than the writes themselves."""
         doc_id = document.id  # a hash of the whole text, computed on every access
@@ -236,7 +237,8 @@ class Store(StoreReads, StoreJudgements):
     def _write(self, session: Session, document: Document, doc_id: str, mentions: list[Mention],
                relations: list[Relation], actors: dict[str, Actor], root: str, sig: list[int],
                fresh: bool = True) -> dict[str, set[str]]:
-        """Insert the rows in bulk; returns the actors and aliases added, for the cache after commit.
+        """Insert the rows in bulk (a new document's relations added to their claims, claims.py);
+        returns the actors and aliases added, for the cache after commit.
         Shared rows go in sorted by actor: PostgreSQL locks each row it inserts until commit, and two
         documents inserting the same actors in opposite orders would deadlock. (An actor's aliases
         keep their order, which is the order reads list them in.)"""
