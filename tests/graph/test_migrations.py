@@ -11,11 +11,13 @@ from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import create_engine, inspect, text
+from sqlalchemy import create_engine, insert, inspect, text
+from test_claims import stored_claims, summed
+from test_store import PAKISTAN, QATAR, TALIBAN, relation
 
 from actorgraph.graph.migrations import config
 from actorgraph.models import Document
-from actorgraph.graph.schema import Base
+from actorgraph.graph.schema import ActorRow, Base, DocumentRow, RelationRow
 from actorgraph.graph.store import SchemaMismatch, Store, database_url
 
 
@@ -53,8 +55,8 @@ def _pre_alembic(db_url: str, *statements: str) -> None:
     engine.dispose()
 
 
-def test_one_head_and_it_is_the_judgements_revision():
-    assert _head() == "0003"
+def test_one_head_and_it_is_the_claim_links_revision():
+    assert _head() == "0004"
 
 
 def test_a_database_at_the_initial_revision_is_upgraded_and_keeps_its_documents(db_url):
@@ -96,6 +98,43 @@ def test_database_from_before_alembic_gets_missing_tables_and_indexes(db_url):
     _pre_alembic(db_url, "DROP TABLE rhetoric_spans", "DROP INDEX ix_relations_subject_object")
     Store.open(db_url).close()
     assert _state(db_url) == (_head(), [])
+
+
+def _relations_written(db_url: str) -> None:
+    """Three relations of one document written straight into the tables, as an earlier version did."""
+    doc = Document(text="The Taliban supports Pakistan. Qatar pressures the Taliban.", name="d.txt")
+    engine = _engine(db_url)
+    with engine.begin() as connection:
+        connection.execute(insert(DocumentRow.__table__), {"id": doc.id, "name": doc.name, "text": doc.text,
+                                                           "added_at": "now"})
+        connection.execute(insert(ActorRow.__table__), [{"id": a.id, "name": a.name, "type": a.type}
+                                                        for a in (TALIBAN, PAKISTAN, QATAR)])
+        connection.execute(insert(RelationRow.__table__), [Store._relation_row(doc.id, r) for r in (
+            relation(doc, TALIBAN, "supports", PAKISTAN, 0), relation(doc, TALIBAN, "supports", PAKISTAN, 5),
+            relation(doc, QATAR, "pressures", TALIBAN, 31, modality="hedged"))])
+    engine.dispose()
+
+
+def _claims_summed(db_url: str) -> None:
+    store = Store.open(db_url)
+    assert len(stored_claims(store)) == 2 and stored_claims(store) == summed(store)
+    store.close()
+    assert _state(db_url) == (_head(), [])
+
+
+def test_relations_stored_before_the_claim_links_revision_are_summed_on_upgrade(db_url):
+    engine = _engine(db_url)
+    with engine.begin() as connection:
+        command.upgrade(config(connection), "0003")
+    engine.dispose()
+    _relations_written(db_url)
+    _claims_summed(db_url)
+
+
+def test_relations_of_a_database_from_before_alembic_are_summed_when_adopted(db_url):
+    _pre_alembic(db_url, "DROP TABLE claim_links")
+    _relations_written(db_url)
+    _claims_summed(db_url)
 
 
 def test_database_missing_a_column_is_refused_in_one_line(db_url):

@@ -25,7 +25,8 @@ from ..graph.sources import registry
 from ..models import Actor, Relation
 from ..names import normalize
 from ..graph.judgements import ANALYST_BACKED
-from .paths import MAX_PATHS, NOT_CLAIMED_MODALITIES, find_paths, relevant
+from ..graph.claims import NOT_CLAIMED_MODALITIES
+from .paths import MAX_PATHS, find_paths, relevant
 from .wording import clause, phrases, sentence_case, summarise
 
 MAX_EVIDENCE = 25

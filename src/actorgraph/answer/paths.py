@@ -14,8 +14,6 @@ NEIGHBOURS = 500
 CROWDED_NEIGHBOURS = 10
 INSTANCES = 50
 PATH_INSTANCES, PATH_PREDICATES = 20, 3
-NOT_CLAIMED_MODALITIES = {"question", "conditional"}
-CLAIMED = frozenset(m for m, w in MODALITY_WEIGHT.items() if w > 0) - NOT_CLAIMED_MODALITIES
 SHOWN_ACTORS, SHOWN_CLAIMS, SHOWN_INSTANCES = 50, 400, 10
 
 
@@ -44,23 +42,30 @@ def boost(documents: int) -> float:
 
 def link_strengths(links) -> tuple[dict[frozenset, float], dict[str, set[str]]]:
     """From `Store.link_weights` rows: each linked pair's weight (its firmest instance, boosted by
-    the documents that repeat a predicate) and, per actor, the others a claim links it to."""
-    firmest: dict[tuple, float] = defaultdict(float)
-    documents: dict[tuple, int] = defaultdict(int)
+    the documents that repeat a predicate) and, per actor, the others a claim links it to. A hub's
+    question passes thousands of rows through here: pairs are keyed as sorted tuples, not sets,
+    until the end."""
+    firmest: dict[tuple, float] = {}
+    documents: dict[tuple, int] = {}
     neighbours: dict[str, set[str]] = defaultdict(set)
-    for s, o, o2, predicate, firmness, claimed, count, *_ in links:
+    for s, o, o2, predicate, firmness, claimed, count, _ in links:
+        firmness = firmness or 0.0
         for other in (o, o2):
             if other is None or other == s:
                 continue
-            key = (frozenset((s, other)), predicate)
-            firmest[key] = max(firmest[key], firmness or 0.0)
-            documents[key] += count
+            key = (s, other, predicate) if s < other else (other, s, predicate)
+            if key in firmest:
+                firmest[key] = max(firmest[key], firmness)
+                documents[key] += count
+            else:
+                firmest[key], documents[key] = max(0.0, firmness), count
             if claimed:
                 neighbours[s].add(other)
                 neighbours[other].add(s)
     weights: dict[frozenset, float] = defaultdict(float)
-    for (pair, predicate), firmness in firmest.items():
-        weights[pair] = max(weights[pair], firmness * boost(documents[pair, predicate]))
+    for (x, y, predicate), firmness in firmest.items():
+        pair = frozenset((x, y))
+        weights[pair] = max(weights[pair], firmness * boost(documents[x, y, predicate]))
     return weights, neighbours
 
 
@@ -78,7 +83,7 @@ def around(store, center: str, hops: int, actors: int = SHOWN_ACTORS, claims: in
         if not room:
             cut = True
             break
-        weights, _ = link_strengths(store.link_weights(sorted(frontier), claimed=CLAIMED))
+        weights, _ = link_strengths(store.link_weights(sorted(frontier)))
         reach: dict[str, float] = defaultdict(float)
         for pair, weight in weights.items():
             if pair & frontier:
@@ -92,7 +97,7 @@ def around(store, center: str, hops: int, actors: int = SHOWN_ACTORS, claims: in
         kept |= frontier
     if len(kept) < 2:
         return [], {}, cut
-    links = [row for row in store.link_weights(sorted(kept), sorted(kept), claimed=CLAIMED)
+    links = [row for row in store.link_weights(sorted(kept), sorted(kept))
              if row[2] is None or row[2] in kept]
     ranked = sorted(links, key=lambda r: (-(r[4] or 0.0) * boost(r[6]), r[:3], r[3]))
     cut |= len(ranked) > claims or any(r[7] > instances for r in ranked[:claims])
@@ -135,13 +140,13 @@ def relevant(store, a: str, b: str) -> list[int]:
         for actor, others in near.items():
             neighbours[actor] |= others
 
-    take(store.link_weights([a, b], claimed=CLAIMED))
+    take(store.link_weights([a, b]))
     crowded = len(neighbours[a] & neighbours[b] - {a, b}) >= MAX_PATHS
     width = CROWDED_NEIGHBOURS if crowded else NEIGHBOURS
     strongest = {end: sorted(neighbours[end] - {a, b}, key=lambda n: (-weights[frozenset((end, n))], n))[:width]
                  for end in (a, b)}
     if strongest[a] and strongest[b]:
-        take(store.link_weights(sorted(strongest[a]), sorted(strongest[b]), claimed=CLAIMED))
+        take(store.link_weights(sorted(strongest[a]), sorted(strongest[b])))
     types = store.actor_types(set(neighbours) | {a, b})
     paths = find_paths(lambda x, y: weights[frozenset((x, y))], neighbours,
                        lambda n: types.get(n) != "place", a, b, MAX_PATHS)

@@ -16,10 +16,11 @@ from sqlalchemy.orm import Session
 
 from ..models import VERDICTS, Actor, Judgement
 from ..names import normalize, slug
+from .claims import kept
+from .schema import HIDDEN  # noqa: F401 (the verdicts' hidden states, looked for here by their readers)
 from .schema import (ActorBlockRow, ActorLinkRow, ActorRow, AliasRow, DocumentRow, JudgementRow, MentionRow,
                      RelationRow, alias_rows)
 
-HIDDEN = ("rejected", "replaced")
 ANALYST = "analyst"
 STATE = {"confirm": "confirmed", "relabel": "relabelled", "add": "added"}
 ANALYST_BACKED = tuple(STATE.values())
@@ -138,24 +139,25 @@ class StoreJudgements:
             row = session.get(RelationRow, relation_id)
             if row is None:
                 raise UnknownRelation(f"no relation {relation_id} in the database")
-            now = {c.name: getattr(row, c.name) for c in RelationRow.__table__.columns}
-            old = session.get(JudgementRow, row.judgement_id) if row.judgement_id else None
-            old = old and judgement_of(old)
-            if old is not None:
-                _undo(session, old.id)
-            if old is not None and old.verdict == "add":
-                if verdict == "reject":
-                    _drop_unnamed(session, old)
-                    self._forget()
-                    return old
-                verdict, key = "add", {k: getattr(old, k) for k in KEY}
-            else:
-                key = {k: getattr(old, k) for k in KEY} if old else {k: now[k] for k in KEY}
-            new = {} if verdict == "reject" else dict(
-                new_subject_id=subject_id or now["subject_id"], new_predicate=predicate or now["predicate"],
-                new_object_id=object_id or now["object_id"], new_object2_id=now["object2_id"],
-                new_modality=modality or now["modality"])
-            found = self._record(session, now["document_id"], verdict, key, new, note, author)
+            with kept(session.connection(), row.document_id):
+                now = {c.name: getattr(row, c.name) for c in RelationRow.__table__.columns}
+                old = session.get(JudgementRow, row.judgement_id) if row.judgement_id else None
+                old = old and judgement_of(old)
+                if old is not None:
+                    _undo(session, old.id)
+                if old is not None and old.verdict == "add":
+                    if verdict == "reject":
+                        _drop_unnamed(session, old)
+                        self._forget()
+                        return old
+                    verdict, key = "add", {k: getattr(old, k) for k in KEY}
+                else:
+                    key = {k: getattr(old, k) for k in KEY} if old else {k: now[k] for k in KEY}
+                new = {} if verdict == "reject" else dict(
+                    new_subject_id=subject_id or now["subject_id"], new_predicate=predicate or now["predicate"],
+                    new_object_id=object_id or now["object_id"], new_object2_id=now["object2_id"],
+                    new_modality=modality or now["modality"])
+                found = self._record(session, now["document_id"], verdict, key, new, note, author)
         self._forget()
         return found
 
@@ -179,7 +181,8 @@ class StoreJudgements:
             base = dict(subject_id=None, predicate=None, object_id=None, evidence_start=start, evidence_end=end)
             new = dict(new_subject_id=subject_id, new_predicate=predicate, new_object_id=object_id,
                        new_object2_id=object2_id, new_modality=modality)
-            found = self._record(session, document_id, "add", base, new, note, author)
+            with kept(session.connection(), document_id):
+                found = self._record(session, document_id, "add", base, new, note, author)
         self._forget()
         return found
 
@@ -200,9 +203,10 @@ class StoreJudgements:
             if row is None:
                 raise UnknownRelation(f"no judgement {judgement_id} in the database")
             found = judgement_of(row)
-            _undo(session, judgement_id)
-            if found.verdict == "add":
-                _drop_unnamed(session, found)
+            with kept(session.connection(), row.document_id):
+                _undo(session, judgement_id)
+                if found.verdict == "add":
+                    _drop_unnamed(session, found)
         self._forget()
         return found
 

@@ -6,24 +6,17 @@ from __future__ import annotations
 import json
 from collections import Counter, defaultdict
 
-from sqlalchemy import and_, bindparam, case, func, or_, select
+from sqlalchemy import bindparam, func, or_, select, true
 from sqlalchemy.orm import Session, aliased
 
 from ..extract.rhetoric import RhetoricSpan
 from ..models import Actor, Document, Evidence, Mention, Relation, TimeSpan
 from ..names import normalize
-from .fuse import MODALITY_WEIGHT
-from .judgements import HIDDEN
+from .claims import FIRMNESS, VISIBLE
 from .resolve import Link, canonical_map
-from .schema import (ActorLinkRow, ActorRow, AliasRow, DocumentProfileRow, DocumentRow, MentionRow, RelationRow,
-                     RhetoricSpanRow)
+from .schema import (HIDDEN, NO_OBJECT2, SECOND_OBJECT, ActorLinkRow, ActorRow, AliasRow, ClaimLinkRow,
+                     DocumentProfileRow, DocumentRow, MentionRow, RelationRow, RhetoricSpanRow)
 from .sources import independent_key
-
-
-# Inequalities, not NOT IN: an IN list is expanded again at every execution of a cached statement.
-VISIBLE = or_(RelationRow.judgement.is_(None), and_(*(RelationRow.judgement != h for h in HIDDEN)))
-
-FIRMNESS = case(MODALITY_WEIGHT, value=RelationRow.modality, else_=0.0) * RelationRow.confidence  # of one instance
 
 
 def _linking(one, two):
@@ -187,24 +180,28 @@ class StoreReads:
             actors = self._actors_by_id(session, wanted if narrow else None)
         return [self._relation(row, actors) for row in rows]
 
-    def _touching(self, session: Session, actor_ids, others=None):
-        """WHERE clauses, one per IN-sized chunk, for the visible relations touching `actor_ids`, or
-        with `others` those linking the two sets (merged ids included)."""
+    def _touching(self, session: Session, actor_ids, others=None, table=RelationRow):
+        """WHERE clauses, one per IN-sized chunk, for the visible relations (or the claims, with
+        `table=ClaimLinkRow`, whose index of second objects holds only mediations) touching
+        `actor_ids`, or with `others` those linking the two sets (merged ids included)."""
         ids = sorted(self._members(session, actor_ids))
+        visible, second = (VISIBLE, true()) if table is RelationRow else (true(), SECOND_OBJECT)
         if others is None:
             for chunk in _chunks(ids):
-                yield VISIBLE & or_(RelationRow.subject_id.in_(chunk), RelationRow.object_id.in_(chunk),
-                                    RelationRow.object2_id.in_(chunk))
+                yield visible & or_(table.subject_id.in_(chunk), table.object_id.in_(chunk),
+                                    second & table.object2_id.in_(chunk))
             return
         other_ids = sorted(self._members(session, others))
         for one in _chunks(ids):
             for two in _chunks(other_ids):
-                yield VISIBLE & or_(RelationRow.subject_id.in_(one) & RelationRow.object_id.in_(two),
-                                    RelationRow.subject_id.in_(two) & RelationRow.object_id.in_(one))
+                yield visible & or_(table.subject_id.in_(one) & table.object_id.in_(two),
+                                    table.subject_id.in_(two) & table.object_id.in_(one))
 
     def _canonical_rows(self, session: Session, rows) -> list[tuple]:
         """Rows whose first three columns are actor ids (subject, object, object2), made canonical."""
         canonical = self._canonical_ids(session)
+        if not canonical:  # nothing merged: thousands of rows for a hub's question need no lookups
+            return [tuple(row) for row in rows]
         return [(canonical.get(s, s), canonical.get(o, o), o2 and canonical.get(o2, o2), *rest)
                 for s, o, o2, *rest in rows]
 
@@ -220,18 +217,18 @@ class StoreReads:
             rows = self._canonical_rows(session, unique.values())
         return [(i, s, o, o2, *rest) for s, o, o2, i, *rest in rows]
 
-    def link_weights(self, actor_ids, others=None, claimed=frozenset(("asserted", "reported", "hedged"))) -> list[tuple]:
-        """The relations of `edges` summed up in SQL per (subject, object, object2, predicate): the
-        firmest modality weight times confidence, whether any `claimed` instance backs the link,
-        in how many documents, and how many instances. `ask` ranks paths on these, one row per linked pair and
-        predicate however many documents repeat it, so a dense archive costs no more than a sparse one."""
-        claims = case((RelationRow.modality.in_(sorted(claimed)), 1), else_=0)
-        keys = (RelationRow.subject_id, RelationRow.object_id, RelationRow.object2_id, RelationRow.predicate)
+    def link_weights(self, actor_ids, others=None) -> list[tuple]:
+        """The claims of `edges` as summed up when written (`claim_links`, see claims.py): per
+        (subject, object, object2, predicate), the firmest modality weight times confidence, whether
+        an instance claims it (`claims.CLAIMED`), in how many documents, and how many instances;
+        ids canonical, in key order. `ask` ranks paths on these, one row per linked pair and
+        predicate however many documents repeat it, read rather than summed at every question."""
+        t = ClaimLinkRow
+        query = select(t.subject_id, t.object_id, func.nullif(t.object2_id, NO_OBJECT2), t.predicate, t.firmness,
+                       t.claimed, t.documents, t.instances).order_by(*t.__table__.primary_key)
         with Session(self.engine) as session:
-            rows = [row for where in self._touching(session, actor_ids, others) for row in session.execute(
-                select(*keys, func.max(FIRMNESS), func.max(claims), func.count(RelationRow.document_id.distinct()),
-                       func.count())
-                .where(where).group_by(*keys)).all()]
+            rows = [row for where in self._touching(session, actor_ids, others, t)
+                    for row in session.execute(query.where(where)).all()]
             return self._canonical_rows(session, rows)
 
     def between(self, pairs) -> dict[tuple[str, str], list[tuple[int, str, str]]]:
@@ -244,7 +241,8 @@ class StoreReads:
                 rows = {}
                 for one in self._members(session, [x]):
                     for two in self._members(session, [y]):
-                        rows.update((row[0], tuple(row)) for row in connection.execute(BETWEEN, {"x": one, "y": two}))
+                        found_rows = connection.execute(BETWEEN, {"x": one, "y": two}).all()
+                        rows.update((row[0], tuple(row)) for row in found_rows)
                 found[x, y] = [rows[i] for i in sorted(rows)]
         return found
 
@@ -287,24 +285,26 @@ class StoreReads:
 
     @staticmethod
     def _relation(row, actors: dict[str, Actor]) -> Relation:
-        """A relation from a row of the relations table joined to its document and that one's root."""
+        """A relation from a row of the relations table joined to its document and that one's root
+        (read through the row's mapping: attribute access by built names cost twice the time)."""
+        m = row._mapping
+
         def mention(prefix: str) -> Mention | None:
-            actor_id = getattr(row, f"{prefix}_id")
+            actor_id = m[prefix + "_id"]
             if actor_id is None:
                 return None
-            return Mention(actors[actor_id], getattr(row, f"{prefix}_mention"), getattr(row, f"{prefix}_start"),
-                           getattr(row, f"{prefix}_end"), getattr(row, f"{prefix}_via"))
+            return Mention(actors[actor_id], *(m[prefix + key] for key in ("_mention", "_start", "_end", "_via")))
 
-        time = TimeSpan(row.time_start, row.time_end, row.time_text, row.time_value)
+        time = TimeSpan(m["time_start"], m["time_end"], m["time_text"], m["time_value"])
+        doc_id = m["document_id"]
         return Relation(
-            doc=row.doc_name, subject=mention("subject"), predicate=row.predicate, object=mention("object"),
-            modality=row.modality, evidence=Evidence(row.evidence_text, row.evidence_start, row.evidence_end),
-            object2=mention("object2"), kind=row.kind, attributed_to=row.attributed_to,
-            time=None if time == TimeSpan() else time, extractor=row.extractor, confidence=row.confidence,
-            rhetoric=row.rhetoric, row_id=row.id, judgement=row.judgement,
-            doc_id=row.document_id, source=row.doc_source, published=row.doc_published, url=row.doc_url,
-            independent=independent_key(row.doc_source, row.document_id, row.root_id or row.document_id,
-                                        row.root_source))
+            doc=m["doc_name"], subject=mention("subject"), predicate=m["predicate"], object=mention("object"),
+            modality=m["modality"], evidence=Evidence(m["evidence_text"], m["evidence_start"], m["evidence_end"]),
+            object2=mention("object2"), kind=m["kind"], attributed_to=m["attributed_to"],
+            time=None if time == TimeSpan() else time, extractor=m["extractor"], confidence=m["confidence"],
+            rhetoric=m["rhetoric"], row_id=m["id"], judgement=m["judgement"],
+            doc_id=doc_id, source=m["doc_source"], published=m["doc_published"], url=m["doc_url"],
+            independent=independent_key(m["doc_source"], doc_id, m["root_id"] or doc_id, m["root_source"]))
 
     def document(self, key: str) -> Document | None:
         """A stored document by id, id prefix (8+ characters), name or title."""

@@ -2,11 +2,14 @@
 Integer, Float), so the same tables work on SQLite and PostgreSQL."""
 from __future__ import annotations
 
-from sqlalchemy import Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import Float, ForeignKey, Index, Integer, PrimaryKeyConstraint, String, Text, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from ..models import Actor
 from ..names import normalize
+
+HIDDEN = ("rejected", "replaced")  # values of `relations.judgement` whose rows every read leaves out
+NO_OBJECT2 = ""  # `claim_links.object2_id` of a claim without a second object: a key column cannot be NULL
 
 
 class Base(DeclarativeBase):
@@ -103,6 +106,33 @@ class RelationRow(Base):
 Index("ix_relations_document_evidence", RelationRow.document_id, RelationRow.evidence_start)
 Index("ix_relations_subject_object", RelationRow.subject_id, RelationRow.object_id)
 Index("ix_relations_object_subject", RelationRow.object_id, RelationRow.subject_id)
+
+
+class ClaimLinkRow(Base):
+    """One claim (stored subject, object, second object, predicate) summed up from its visible
+    instances, kept by every write to `relations` (see claims.py): its firmest instance (modality
+    weight times confidence), whether any instance claims it (1/0), in how many documents and how
+    many instances. Clustered on its key in SQLite, so the links between two sets of actors are
+    read as contiguous rows."""
+
+    __tablename__ = "claim_links"
+    __table_args__ = (PrimaryKeyConstraint("subject_id", "object_id", "object2_id", "predicate"),
+                      {"sqlite_with_rowid": False})
+    subject_id: Mapped[str] = mapped_column(String)
+    object_id: Mapped[str] = mapped_column(String)
+    object2_id: Mapped[str] = mapped_column(String)
+    predicate: Mapped[str] = mapped_column(String)
+    firmness: Mapped[float] = mapped_column(Float)
+    claimed: Mapped[int] = mapped_column(Integer)
+    documents: Mapped[int] = mapped_column(Integer)
+    instances: Mapped[int] = mapped_column(Integer)
+
+
+Index("ix_claim_links_object_subject", ClaimLinkRow.object_id, ClaimLinkRow.subject_id)
+# Only the claims with a second object (a mediation): the rest would make it as large as the table.
+SECOND_OBJECT = ClaimLinkRow.object2_id != NO_OBJECT2
+Index("ix_claim_links_object2_id", ClaimLinkRow.object2_id, sqlite_where=SECOND_OBJECT,
+      postgresql_where=SECOND_OBJECT)
 
 
 class ActorLinkRow(Base):

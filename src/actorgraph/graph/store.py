@@ -22,6 +22,7 @@ from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm import Session
 
 from ..models import Actor, Document, Mention, Relation, TimeSpan
+from . import claims
 from .judgements import StoreJudgements, apply_document_judgements
 from .migrations import SchemaMismatch, upgrade
 from .queries import StoreReads
@@ -195,7 +196,8 @@ class Store(StoreReads, StoreJudgements):
 
     def _add(self, document: Document, mentions: list[Mention], relations: list[Relation], spans,
              profile: dict | None, replace: bool) -> bool:
-        """One try of `add_document`, in one transaction; the caches are updated only after commit.
+        """One try of `add_document`, in one transaction (a document extracted anew has its old and
+        new claims summed again); the caches are updated only after commit.
         Rows go through the session's Core connection in prepared statements: the ORM's own
         bookkeeping per statement cost more than the writes themselves."""
         doc_id = document.id  # a hash of the whole text, computed on every access
@@ -205,6 +207,7 @@ class Store(StoreReads, StoreJudgements):
             if stored is not None and not replace:
                 return False
             if stored is not None:
+                before = claims.of_document(connection, doc_id)
                 for table in (MentionRow, RelationRow, RhetoricSpanRow, DocumentProfileRow):
                     connection.execute(delete(table).where(table.document_id == doc_id))
                 sig, root = json.loads(stored.signature or "[]"), stored.root_id
@@ -224,6 +227,7 @@ class Store(StoreReads, StoreJudgements):
             self._resolve(session, actors)
             if stored is not None:
                 apply_document_judgements(session, doc_id, document.text)
+                claims.refresh(connection, before | claims.of_document(connection, doc_id))
         for actor_id, norms in new.items():
             self._known.setdefault(actor_id, set()).update(norms)
         if self._copies is not None and stored is None:
@@ -233,7 +237,8 @@ class Store(StoreReads, StoreJudgements):
     def _write(self, session: Session, document: Document, doc_id: str, mentions: list[Mention],
                relations: list[Relation], actors: dict[str, Actor], root: str, sig: list[int],
                fresh: bool = True) -> dict[str, set[str]]:
-        """Insert the rows in bulk; returns the actors and aliases added, for the cache after commit.
+        """Insert the rows in bulk (a new document's relations added to their claims, claims.py);
+        returns the actors and aliases added, for the cache after commit.
         Shared rows go in sorted by actor: PostgreSQL locks each row it inserts until commit, and two
         documents inserting the same actors in opposite orders would deadlock. (An actor's aliases
         keep their order, which is the order reads list them in.)"""
@@ -263,7 +268,10 @@ class Store(StoreReads, StoreJudgements):
                 {"document_id": doc_id, "actor_id": m.actor.id, "text": m.text, "start_char": m.start,
                  "end_char": m.end, "via": m.via} for m in mentions])
         if relations:
-            connection.execute(_INSERT[RelationRow], [self._relation_row(doc_id, r) for r in relations])
+            rows = [self._relation_row(doc_id, r) for r in relations]
+            connection.execute(_INSERT[RelationRow], rows)
+            if fresh:
+                claims.added(connection, rows)
         return new
 
     def _actor_index(self, session: Session) -> ActorIndex:

@@ -17,6 +17,7 @@ from alembic.util import CommandError
 from sqlalchemy import inspect, text
 from sqlalchemy.engine import Connection, Engine
 
+from ..claims import rebuild
 from ..schema import Base
 
 # Any fixed bigint: it names the lock every actorgraph process takes while migrating a PostgreSQL database.
@@ -62,13 +63,14 @@ def check_columns(connection: Connection) -> None:
 
 def _adopt(connection: Connection) -> None:
     """A database from before Alembic: earlier versions made their tables with create_all and
-    added tables and indexes to old databases the same way, so the missing ones are created now;
-    then it is the current schema and is stamped at head."""
+    added tables and indexes to old databases the same way, so the missing ones are created now
+    (and the claims summed from its relations); then it is the current schema and is stamped at head."""
     check_columns(connection)
     Base.metadata.create_all(connection)
     for table in Base.metadata.sorted_tables:
         for index in table.indexes:
             index.create(connection, checkfirst=True)
+    rebuild(connection)
     command.stamp(config(connection), "head")
 
 
