@@ -19,8 +19,7 @@ from pathlib import Path
 
 from actorgraph.learn.evaluate import score
 from actorgraph.learn.data import (SEED, Annotated, fit_modality, modality_rows, predict_relations,
-                                   read_annotated, \)
-    rule_precision, subsample
+                                   read_annotated, rule_precision, subsample)
 from actorgraph.learn.train import cross_validate, fit, rules_predictions, train_examples
 
 ROOT = Path(__file__).resolve().parents[1]
