@@ -104,8 +104,9 @@ def read_annotated(dirs: list[Path], on_total: Callable[[int], None] | None = No
     """Every annotated text under `dirs`, parsed, with candidate pairs and gold labels; the texts
     of `dirs[k]` weigh `weights[k]` in fitting (default 1)."""
     golds = [g for d in dirs for g in load_gold(d)]
-    files = [text_beside(f) for d in dirs for f in gold_files(d)]
-    weight_of = [w for d, w in zip(dirs, weights or [1.0] * len(dirs)) for _ in gold_files(d)]
+    listed = [gold_files(d) for d in dirs]
+    files = [text_beside(f) for found in listed for f in found]
+    weight_of = [w for found, w in zip(listed, weights or [1.0] * len(dirs)) for _ in found]
     documents = [Document(text=f.read_text("utf-8"), name=f.name.removesuffix(".txt"), path=str(f),
                           published=str(g["published"]) if g.get("published") else None)
                  for f, g in zip(files, golds)]
