@@ -8,9 +8,9 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
-from .extract.document import Extraction, extract, token_mentions
-from .extract.model import model_at
+from .extract.document import Extraction, token_mentions
 from .extract.nlp import BATCH_SIZE, parse
+from .extract.options import DEFAULT_OPTIONS, ExtractOptions
 from .extract.profile import document_profile
 from .extract.timex import dateline
 from .graph.store import Store
@@ -20,24 +20,6 @@ from .read.files import ReadError, iter_documents
 Progress = Callable[[str], None]
 Outcome = Extraction | Exception
 Extractor = Callable[[list[Document]], Iterable[tuple[Document, Outcome]]]
-
-
-@dataclass(frozen=True)
-class ExtractOptions:
-    """How relations are found: the learned model (a model file, default the one shipped in the
-    package) at a minimum confidence (default: the model's threshold, chosen by cross-validation
-    on the training corpus), or the rules alone. Plain values, so Ray workers can take them."""
-
-    min_confidence: float | None = None
-    rules_only: bool = False
-    model_path: str | None = None
-
-    def __call__(self, document: Document, parsed) -> Extraction:
-        model = model_at(self.model_path) if self.model_path and not self.rules_only else None
-        return extract(document, parsed, model=model, rules_only=self.rules_only, min_confidence=self.min_confidence)
-
-
-DEFAULT_OPTIONS = ExtractOptions()
 
 
 @dataclass

@@ -15,23 +15,26 @@ import getpass
 from contextlib import contextmanager
 from collections.abc import Callable, Iterable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .answer import answer as answering
 from .answer.attention import attention as source_attention
 from .answer.paths import around
 from .export import FORMATS, select, to_bytes, to_graph, write
 from .extract.rhetoric import rhetoric
-from .extract.nlp import parse
 from .graph.fuse import as_of, claims_of, confirmed_by_others, timeline as fused_timeline
 from .extract.lexicon import ontology
 from .graph.judgements import HIDDEN, UnknownRelation, new_actor
 from .graph.store import Store
-from .models import Actor, Document, relation_json
+from .models import Actor, Document
 from .names import normalize
-from .pipeline import DEFAULT_OPTIONS, ExtractOptions, IngestReport, extract_all, ingest as run_ingest, profile_of, \
-    read_all
+from .extract.options import DEFAULT_OPTIONS, ExtractOptions
+from .texts import critical_reading, extract_files, extract_text, profile, read_one  # noqa: F401 (the API)
 from .views import (Invalid, NotFound, actor_json, checked_date, checked_span, graded, grade_test, judgement_json,
                     kept, modalities, network, predicates, relation_item, review_order)
+
+if TYPE_CHECKING:
+    from .pipeline import IngestReport
 
 WINDOWS = ("day", "week", "month", "all")
 
@@ -40,34 +43,6 @@ def open(db: str | None = None, *, create: bool = True) -> "Workspace":  # noqa:
     """A workspace over a SQLite file, a SQLAlchemy URL or $ACTORGRAPH_DB (default ./actorgraph.sqlite);
     with `create=False` a SQLite file that does not exist is refused (`NoDatabase`)."""
     return Workspace(Store.open(db, create=create))
-
-
-def extract_text(text: str | Path, *, published: str | None = None, name: str = "text",
-                 options: ExtractOptions = DEFAULT_OPTIONS) -> list[dict]:
-    """The relations in a text (or a file), in the `extract --format jsonl` contract; no database."""
-    path = Path(text) if isinstance(text, Path) or (len(str(text)) < 4096 and Path(str(text)).is_file()) else None
-    if path is not None:
-        documents, errors = read_all([str(path)])
-        if errors:
-            raise Invalid(str(errors[0]))
-    else:
-        documents = [Document(text=str(text), name=name, published=published)]
-    return [relation_json(r) for _, found in extract_all(documents, options=options) for r in found.relations]
-
-
-def extract_files(paths: Iterable[str | Path], *, options: ExtractOptions = DEFAULT_OPTIONS,
-                  max_bytes: int = 20_000_000) -> tuple[list[dict], list]:
-    """The relations in files and folders, in the extract contract, and one `ReadError` per bad file."""
-    documents, errors = read_all([str(p) for p in paths], max_bytes=max_bytes)
-    return [relation_json(r) for _, found in extract_all(documents, options=options) for r in found.relations], errors
-
-
-def profile(path: str | Path, options: ExtractOptions = DEFAULT_OPTIONS) -> dict:
-    """Critical reading of a file without a database (no claim is checked against other sources)."""
-    documents, errors = read_all([str(path)])
-    if errors:
-        raise Invalid(str(errors[0]))
-    return profile_of(documents[0], next(parse([documents[0].text])), None, options)
 
 
 @contextmanager
@@ -126,6 +101,8 @@ class Workspace:
         language) fill what a file does not say. `engine="ray"` runs extraction on Ray workers.
         `again` extracts stored documents anew (a new model) and applies the judgements on them again.
         `jobs` > 1 parses and extracts in that many worker processes (the graph is the same)."""
+        from .pipeline import ingest as run_ingest
+
         paths = [str(paths)] if isinstance(paths, (str, Path)) else [str(p) for p in paths]
         given = {k: v for k, v in (metadata or {}).items() if v}
         given.update({k: v for k, v in {"source": source, "published": published}.items() if v})
@@ -361,15 +338,9 @@ class Workspace:
     def profile(self, key: str | Path, options: ExtractOptions = DEFAULT_OPTIONS) -> dict:
         """Critical reading of a file or a stored document: genre, commitment, rhetoric, sources,
         loaded labels, misspellings, and territorial claims no other stored source confirms."""
-        if Path(key).is_file():
-            documents, errors = read_all([str(key)])
-            if errors:
-                raise Invalid(str(errors[0]))
-            document = documents[0]
-        else:
-            document = self.document(str(key))
+        document = read_one(key) if Path(key).is_file() else self.document(str(key))
         confirmed = lambda r: confirmed_by_others(self.store.relations([r.subject.actor.id]), r)  # noqa: E731
-        return profile_of(document, next(parse([document.text])), confirmed, options)
+        return critical_reading(document, confirmed, options)
 
     def attention(self, source: str, by: str = "week") -> list[dict]:
         """What an outlet writes about, per time window: the share of its documents and mentions per actor."""

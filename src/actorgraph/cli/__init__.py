@@ -5,8 +5,7 @@ from __future__ import annotations
 
 import typer
 
-from ..extract.model import StaleModel
-from ..extract.nlp import PipelineMissing
+from ..extract.errors import PipelineMissing, StaleModel
 from ..graph.store import NoDatabase, SchemaMismatch
 from . import documents, graph, judging, learn
 from .common import fail

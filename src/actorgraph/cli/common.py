@@ -14,7 +14,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from ..answer.answer import UnknownActor
-from ..pipeline import ExtractOptions
+from ..extract.options import ExtractOptions
 from ..views import Invalid, NotFound
 from ..workspace import Workspace, open as open_workspace
 

@@ -16,7 +16,6 @@ from .. import workspace as library
 from ..answer.answer import render_text
 from ..extract.profile import render_profile
 from ..graph.store import NoDatabase
-from ..processes import default_jobs
 from .common import Db, MinConfidence, ModelFile, RulesOnly, err, extract_options, fail, out, row, workspace
 
 DEMO_QUESTION = "What is the relationship between the RSF and the United Arab Emirates?"
@@ -70,7 +69,7 @@ def ingest(paths: list[Path] = typer.Argument(..., help="Files or folders (.txt 
         try:
             report = ws.ingest(paths, metadata=metadata, max_bytes=max_bytes, options=options, engine=engine,
                                workers=workers, address=address, again=again,
-                               jobs=(jobs or default_jobs()) if engine == "local" else 1,
+                               jobs=(jobs or _cores()) if engine == "local" else 1,
                                on_total=lambda n: progress.update(task, total=n, description=""),
                                on_progress=lambda name: progress.update(task, advance=1, description=name))
         except RuntimeError as exc:  # RayEngineError: no Ray installed, no cluster at --address, or Ray failed
@@ -180,3 +179,9 @@ def demo(db: str = typer.Option("actorgraph-demo.sqlite", "--db", help="Where to
     out.print(predicates)
     out.print(f"\n[bold]{DEMO_QUESTION}[/bold]")
     out.print(render_text(result), highlight=False, markup=False)
+
+
+def _cores() -> int:
+    from ..processes import default_jobs  # loads the pipeline's modules: only when ingesting
+
+    return default_jobs()

@@ -26,16 +26,13 @@ from pathlib import Path
 import numpy as np
 from scipy.sparse import csr_matrix
 
+from .errors import StaleModel
 from .features import FEATURE_VERSION, Pair
 from .lexicon import ontology
 from .patterns import Candidate
 
 MODEL_FILE = "relation-model.npz"
 RULE, MODEL = "rule", "model"
-
-
-class StaleModel(RuntimeError):
-    """The model file was built for other features than this code computes."""
 
 
 def binary_rows(features: list[tuple[str, ...]], vocabulary: dict[str, int]) -> csr_matrix:

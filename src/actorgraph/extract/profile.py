@@ -5,20 +5,22 @@ output; the store and CLI feed them (cue data in data/rhetoric.yaml)."""
 from __future__ import annotations
 
 import re
-from collections import Counter, defaultdict
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import asdict
-from datetime import date
 from functools import cache
+from typing import TYPE_CHECKING
 
 from rapidfuzz import fuzz
 from rapidfuzz.distance import Levenshtein
-from spacy.tokens import Doc
 
 from ..models import Document, Relation
 from .lexicon import gazetteer, package_yaml
 from .rhetoric import RhetoricSpan, excluded_from_evidence, loaded_labels
 from .tokens import table
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc
 
 GENRES = ("news", "analysis", "opinion", "statement")
 MODALITIES = ("asserted", "hedged", "reported", "negated", "question", "conditional")

@@ -4,12 +4,15 @@ A mention is resolved by the document's date when stored, and again by each rela
 from __future__ import annotations
 
 from dataclasses import replace
+from typing import TYPE_CHECKING
 
 from ..models import Actor
 from ..names import normalize
 from .lexicon import gazetteer
-from .mentions import TokenMention
 from .timex import earliest_day
+
+if TYPE_CHECKING:
+    from .mentions import TokenMention
 
 
 def country_of(item: TokenMention) -> str | None:
@@ -35,7 +38,7 @@ def at_date(item: TokenMention, day: str | None) -> TokenMention:
     actor = governing(country, day) if country else None
     if actor is None or actor.id == item.mention.actor.id:
         return item
-    return TokenMention(replace(item.mention, actor=actor), item.start, item.end)
+    return replace(item, mention=replace(item.mention, actor=actor))
 
 
 def country_named(name: str) -> str | None:

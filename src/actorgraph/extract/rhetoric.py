@@ -12,12 +12,15 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
+from typing import TYPE_CHECKING
+
 import yaml
-from spacy.tokens import Doc, Token
 
 from .lexicon import package_yaml
-from .nlp import load
 from .tokens import TokenTable, table
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc, Token
 
 GAP = "..."
 CAPS = re.compile(r"\b(?=[A-Z ]*[A-Z]{4})[A-Z]{2,}(?: [A-Z]{2,})+\b")
@@ -37,14 +40,15 @@ class RhetoricSpan:
 
 @dataclass(frozen=True)
 class Technique:
-    """A technique's metadata and its cues as (tokens, confidence): weak cues carry less."""
+    """A technique's metadata and its cues as (phrase, confidence): weak cues carry less. The
+    phrases become tokens in `cue_words`, when spans are first sought (answers need only labels)."""
 
     id: str
     label: str
     semeval: str | None
     scope: str
     confidence: float
-    cues: tuple[tuple[tuple[str, ...], float], ...]
+    cues: tuple[tuple[str, float], ...]
     cue_confidence: float
 
 
@@ -70,14 +74,22 @@ def _words(phrase: str, tokenizer) -> tuple[str, ...]:
 
 
 @cache
+def cue_words(technique: str) -> tuple[tuple[tuple[str, ...], float], ...]:
+    """A technique's cues as (tokens, confidence), tokenised by spaCy's English tokenizer."""
+    from spacy.lang.en import English
+
+    tokenizer = English().tokenizer
+    return tuple((_words(phrase, tokenizer), confidence) for phrase, confidence in rhetoric().techniques[technique].cues)
+
+
+@cache
 def rhetoric() -> Rhetoric:
     """The packaged rhetoric lexicon, loaded once."""
-    from spacy.lang.en import English
-    raw, tok = package_yaml("rhetoric.yaml"), English().tokenizer
+    raw = package_yaml("rhetoric.yaml")
     techniques = {
         key: Technique(key, spec["label"], spec.get("semeval"), spec["scope"], float(spec["confidence"]),
-                       tuple((_words(c, tok), float(spec["confidence"])) for c in spec.get("cues") or ()) +
-                       tuple((_words(c, tok), float(spec["weak_confidence"])) for c in spec.get("weak_cues") or ()),
+                       tuple((c, float(spec["confidence"])) for c in spec.get("cues") or ()) +
+                       tuple((c, float(spec["weak_confidence"])) for c in spec.get("weak_cues") or ()),
                        float(spec.get("cue_confidence", spec["confidence"])))
         for key, spec in raw["techniques"].items()}
     if unknown := set(raw["disqualifying"]) - set(techniques):
@@ -121,8 +133,7 @@ class _CueIndex:
 @cache
 def _cue_index(techniques: tuple[str, ...]) -> _CueIndex:
     """The index of these techniques' cues (rank: a cue's first place in its technique's list)."""
-    lex = rhetoric()
-    cues = {key: lex.techniques[key].cues for key in techniques}
+    cues = {key: cue_words(key) for key in techniques}
     by_word: dict[str, list[tuple[str, int]]] = {}
     wildcards, everywhere = [], []
     for key, entries in cues.items():
@@ -357,6 +368,8 @@ def score_spans(gold: list[tuple[str, int, int]], predicted: list[tuple[str, int
 
 def evaluate_file(path: str | Path, nlp=None) -> dict:
     """Score find_spans on a labelled YAML set (texts with {technique, text} spans)."""
+    from .nlp import load
+
     nlp = nlp or load()
     gold, predicted = [], []
     for n, item in enumerate(yaml.safe_load(Path(path).read_text("utf-8"))["texts"]):

@@ -5,11 +5,13 @@ from __future__ import annotations
 import calendar
 import re
 from datetime import date
-
-from spacy.tokens import Token
+from typing import TYPE_CHECKING
 
 from ..models import TimeSpan
 from .tokens import TokenTable, table
+
+if TYPE_CHECKING:
+    from spacy.tokens import Token
 
 MONTHS = {m: i for i, m in enumerate(
     ["january", "february", "march", "april", "may", "june", "july", "august", "september",

@@ -6,10 +6,12 @@ from __future__ import annotations
 
 from collections.abc import Collection
 from functools import cached_property
+from typing import TYPE_CHECKING
 
 import numpy
-from spacy.attrs import HEAD
-from spacy.tokens import Doc
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc
 
 USER_DATA_KEY = "actorgraph_tokens"
 
@@ -93,6 +95,8 @@ class TokenTable:
     @cached_property
     def head(self) -> list[int]:
         """Each token's head position (spaCy keeps it as an offset; `Token.head` builds a Token)."""
+        from spacy.attrs import HEAD
+
         return (numpy.arange(len(self.doc)) + self.doc.to_array(HEAD).astype(numpy.int64)).tolist()
 
     @cached_property

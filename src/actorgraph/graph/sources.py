@@ -12,14 +12,17 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 import numpy as np
 import yaml
-from datasketch import MinHash, MinHashLSH
 
 from ..extract.lexicon import package_yaml
 from ..names import normalize
+
+if TYPE_CHECKING:  # datasketch loads scipy: imported where a signature is made, never to read the graph
+    from datasketch import MinHash
 
 RELIABILITY = "ABCDEF"
 UNKNOWN = "F"
@@ -171,12 +174,16 @@ def shingles(text: str, k: int = SHINGLE) -> set[str]:
 @cache
 def _permutations(num_perm: int) -> tuple:
     """The seeded permutations, drawn once: drawing them dominates building a MinHash."""
+    from datasketch import MinHash
+
     return MinHash(num_perm=num_perm, seed=SEED, scheme=SCHEME).permutations
 
 
 def signature(text: str, num_perm: int = NUM_PERM) -> list[int]:
     """MinHash hash values with a fixed seed and scheme: plain ints, safe to store as JSON and
     comparable with signatures computed in another run (rebuild with `as_minhash`)."""
+    from datasketch import MinHash
+
     minhash = MinHash(num_perm=num_perm, seed=SEED, scheme=SCHEME, permutations=_permutations(num_perm))
     minhash.update_batch(s.encode("utf-8") for s in shingles(text))
     return [int(v) for v in minhash.hashvalues]
@@ -184,6 +191,8 @@ def signature(text: str, num_perm: int = NUM_PERM) -> list[int]:
 
 def as_minhash(sig: Iterable[int]) -> MinHash:
     """A stored signature back as a datasketch MinHash."""
+    from datasketch import MinHash
+
     values = np.asarray(list(sig), dtype=np.uint64)
     return MinHash(seed=SEED, scheme=SCHEME, hashvalues=values, permutations=_permutations(len(values)))
 
@@ -192,6 +201,8 @@ class DuplicateIndex:
     """Clusters of near-duplicate documents; each cluster is named by its first document."""
 
     def __init__(self, rules: DuplicateRules | None = None, num_perm: int = NUM_PERM):
+        from datasketch import MinHashLSH
+
         self.rules = rules or registry().duplicates
         self._lsh = MinHashLSH(threshold=self.rules.threshold, num_perm=num_perm,
                                params=(self.rules.bands, self.rules.rows))
