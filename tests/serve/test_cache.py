@@ -6,9 +6,13 @@ import sqlite3
 
 import httpx
 import pytest
+from fastapi.encoders import jsonable_encoder
+from fastapi.responses import JSONResponse
 
 from actorgraph.graph.store import Store
+from actorgraph.serve.api import as_json
 from actorgraph.serve.cache import Answers
+from actorgraph.workspace import open as open_workspace
 from tests.conftest import LiveServer
 
 QUESTION = "What is the relationship between the RSF and the United Arab Emirates?"
@@ -100,3 +104,18 @@ def test_serve_cache_0_keeps_nothing(demo_db):
             assert [api.get("/api/stats").headers["X-Cache"] for _ in range(2)] == ["miss", "miss"]
     finally:
         server.stop()
+
+
+def test_a_kept_answer_is_the_body_fastapi_would_send(served):
+    server, db = served
+    with httpx.Client(base_url=server.url, timeout=60) as api:
+        bodies = [api.get("/api/ask", params={"q": QUESTION}) for _ in range(2)]
+        graphs = [api.get("/api/graph") for _ in range(2)]
+    assert [r.headers["X-Cache"] for r in bodies + graphs] == ["miss", "hit", "miss", "hit"]
+    assert all(r.headers["content-type"] == "application/json" for r in bodies + graphs)
+    with open_workspace(str(db), create=False) as ws:
+        expected = JSONResponse(jsonable_encoder(ws.ask(QUESTION))).body
+        graph = JSONResponse(jsonable_encoder(ws.graph_view())).body
+    assert bodies[0].content == bodies[1].content == expected
+    assert graphs[0].content == graphs[1].content == graph
+    assert "é" in as_json({"name": "Sécurité"}).decode() and as_json([1.5, None]) == b"[1.5,null]"
