@@ -15,6 +15,7 @@ import pytest
 from typer.testing import CliRunner
 
 from actorgraph import pipeline
+from actorgraph.extract import document as extraction  # where ExtractOptions finds `extract`
 from actorgraph.cli import app
 from actorgraph.models import Document
 from actorgraph.parallel import _Extractor, _in_order
@@ -121,14 +122,14 @@ def _documents(*texts: str) -> list[Document]:
 
 def test_a_worker_reports_a_failed_extraction_for_that_document_only(monkeypatch, nlp):
     documents = _documents("Rwanda backs the KLF.", "Uganda hosts the KLF.", "Burundi condemned the KLF.")
-    real = pipeline.extract
+    real = extraction.extract
 
     def flaky(document, parsed, **options):
         if document.name == "d1":
             raise ValueError("no luck")
         return real(document, parsed, **options)
 
-    monkeypatch.setattr(pipeline, "extract", flaky)
+    monkeypatch.setattr(extraction, "extract", flaky)
     out = _Extractor()({"index": [0, 1, 2], "document": [pickle.dumps(d) for d in documents]})
     outcomes = [pickle.loads(blob) for blob in out["outcome"]]
     assert out["index"] == [0, 1, 2]
@@ -139,14 +140,14 @@ def test_a_worker_reports_a_failed_extraction_for_that_document_only(monkeypatch
 def test_the_default_engine_reports_a_failed_extraction_and_stores_the_rest(monkeypatch, tmp_path, nlp):
     for name, text in [("a.txt", "Rwanda backs the KLF."), ("b.txt", "Uganda hosts the KLF.")]:
         (tmp_path / name).write_text(text)
-    real = pipeline.extract
+    real = extraction.extract
 
     def flaky(document, parsed, **options):
         if (document.path or "").endswith("a.txt"):
             raise ValueError("bad")
         return real(document, parsed, **options)
 
-    monkeypatch.setattr(pipeline, "extract", flaky)
+    monkeypatch.setattr(extraction, "extract", flaky)
     store = Store.open(str(tmp_path / "g.sqlite"))
     report = pipeline.ingest([str(tmp_path)], store)
     store.close()
