@@ -126,8 +126,9 @@ def _headline_scale(r: dict) -> str:
                      f"{g['max_ms']:.0f} ms (built in {g['build_seconds']:.0f} s)" for g in r["synthetic"])
     if i is None:  # a run of the synthetic graphs alone (--docs 0)
         return asks
-    return (f"{i['docs']:,} docs with --jobs {i['jobs']}: {i['docs_per_second']:.1f} docs/s, peak RSS "
-            f"{i['peak_rss_mb']:.0f} MiB, DB {i['db_mb']:.0f} MiB, ask p95 {i['ask']['p95_ms']:.0f} ms; {asks}")
+    return "; ".join([f"{i['docs']:,} docs with --jobs {i['jobs']}: {i['docs_per_second']:.1f} docs/s, peak RSS "
+                      f"{i['peak_rss_mb']:.0f} MiB, DB {i['db_mb']:.0f} MiB, ask p95 {i['ask']['p95_ms']:.0f} ms",
+                      *([asks] if asks else [])])
 
 
 def _headline_load(r: dict) -> str:
@@ -137,6 +138,7 @@ def _headline_load(r: dict) -> str:
 
 OTHERS = (("parallel", "`python -m benchmarks.parallel`", _headline_parallel),
           ("scale", "`python -m benchmarks.scale`", _headline_scale),
+          ("scale-100k", "`python -m benchmarks.scale --relations --name scale-100k`", _headline_scale),
           ("scale-10m", "`python -m benchmarks.scale --docs 0 --relations 10000000 --name scale-10m`", _headline_scale),
           ("load", "`python -m benchmarks.load`", _headline_load))
 

@@ -5,6 +5,7 @@ process), with docs/s, peak memory, database size and `ask` latency on the graph
     python -m benchmarks.scale                     # 100k documents + 1M and 10M relations, ~1 h on 2 cores
     python -m benchmarks.scale --docs 2000 --relations 100000   # a smoke run, ~2 min
     python -m benchmarks.scale --docs 0 --relations 10000000 --name scale-10m   # the 10M graph alone
+    python -m benchmarks.scale --relations --name scale-100k                    # the 100k ingest alone
 
 Writes benchmarks/results/scale.{json,md}. `python -m benchmarks.run --full` runs it too.
 """
@@ -97,9 +98,10 @@ def markdown(result: dict) -> str:
              f"{result.get('arguments', '')}`.".replace(" `.", "`."), ""]
     if i is not None:
         lines += _ingest_lines(i)
-    lines += ["## `ask` on synthetic graphs", "",
-             "| relations | actors | build s | DB MiB | asked | p50 ms | p95 ms | max ms |",
-             "|---|---|---|---|---|---|---|---|"]
+    if result["synthetic"]:
+        lines += ["## `ask` on synthetic graphs", "",
+                  "| relations | actors | build s | DB MiB | asked | p50 ms | p95 ms | max ms |",
+                  "|---|---|---|---|---|---|---|---|"]
     for g in result["synthetic"]:
         lines.append(f"| {g['relations']:,} | {g['actors']:,} | {g['build_seconds']:.0f} | {g['db_mb']:.0f} | "
                      f"{g['asked']}/{g['planned']} | {g['p50_ms']:.0f} | {g['p95_ms']:.0f} | {g['max_ms']:.0f} |")
