@@ -120,8 +120,9 @@ class TagRules:
         """Token position -> the multi-token rules that set it. Only positions whose token passes a
         rule's first test are tried further (first tests are cached per key)."""
         hits: dict[int, list[int]] = {}
+        distinct = set(keys)
         for (rule, tests, index), firsts in zip(self.multi, self._firsts):
-            for key in set(keys).difference(firsts):
+            for key in distinct.difference(firsts):
                 firsts[key] = tests[0](self._strings_of(key))
             width = len(tests)
             for start in [i for i, key in enumerate(keys[:len(keys) - width + 1]) if firsts[key]]:
