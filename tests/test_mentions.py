@@ -28,6 +28,27 @@ def test_demonyms_contingents_and_populations(nlp):
     assert found["Shiites"][1] == "population"
 
 
+def test_a_states_forces_are_the_state_but_fighters_by_origin_a_contingent(nlp):
+    found = mentions(nlp, "American forces and Ivorian soldiers met Uzbek forces and Tajik fighters near the border.")
+    assert found["American forces"][:2] == ("United States", "state")
+    assert found["Ivorian soldiers"][:2] == ("Côte d'Ivoire", "state")
+    assert found["Uzbek forces"][1] == found["Tajik fighters"][1] == "contingent"
+
+
+def test_a_known_name_inside_a_persons_name_is_the_person(nlp):
+    found = mentions(nlp, "Prime Minister Mohammed Shia al-Sudani met Mahrang Baloch. Hamas leader Yahya Sinwar spoke.")
+    assert found["Mohammed Shia al-Sudani"][1] == found["Mahrang Baloch"][1] == "person"
+    assert "Shia" not in found and "Baloch" not in found
+    assert found["Hamas"][0] == "Hamas"
+
+
+def test_states_the_press_names_less_often_are_states_not_places(nlp):
+    found = mentions(nlp, "Ghana and Ivory Coast sent observers; Abidjan said SAMIM had left.")
+    assert found["Ghana"][:2] == ("Ghana", "state")
+    assert found["Ivory Coast"][0] == found["Abidjan"][0] == "Côte d'Ivoire"
+    assert found["SAMIM"][1] == "organisation"
+
+
 def test_unknown_organisation_and_its_acronym(nlp):
     found = mentions(nlp, "The Kivu Liberation Front (KLF) attacked a camp. Later the KLF withdrew.")
     assert found["Kivu Liberation Front"][1] == "armed_group"

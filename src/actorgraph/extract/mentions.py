@@ -106,7 +106,8 @@ def _gazetteer_spans(doc: Doc, gaz: Gazetteer) -> list[tuple[Span, Actor, str]]:
 
 
 def _demonym_spans(doc: Doc, gaz: Gazetteer) -> list[tuple[Span, Actor, str]]:
-    """'Rwandan soldiers' is Rwanda acting; 'Uzbek fighters' is a contingent; 'the Turks' is Turkey."""
+    """'Rwandan soldiers' and 'American forces' are the state acting; 'Uzbek fighters' is a
+    contingent; 'the Turks' is Turkey."""
     words = cues().anaphora
     found, parse = [], table(doc)
     fighters, modifiers = words["fighter_nouns"], {"amod", "compound", "nmod"}
@@ -119,7 +120,8 @@ def _demonym_spans(doc: Doc, gaz: Gazetteer) -> list[tuple[Span, Actor, str]]:
         state_id = gaz.by_demonym.get(token.lower_)
         head = token.head
         if token.dep_ in {"amod", "compound", "nmod"} and head.i > token.i:
-            if head.lemma_.lower() in words["fighter_nouns"] or head.lower_ in words["fighter_nouns"]:
+            state_force = state_id and (head.lower_ in words["force_nouns"] or head.lemma_ in words["force_nouns"])
+            if not state_force and (head.lemma_.lower() in words["fighter_nouns"] or head.lower_ in words["fighter_nouns"]):
                 if head.ent_type_ == "ORG" and head.is_title:
                     continue
                 if state_id or token.ent_type_ == "NORP" or token.pos_ == "PROPN":
@@ -358,12 +360,16 @@ def _institution_nouns() -> frozenset[str]:
 
 
 def _drop_inside_longer_names(named: list, ner: list) -> list:
-    """'Congo' inside 'Congo River Alliance': an organisation's full name beats a place in it."""
+    """'Congo' inside 'Congo River Alliance': an organisation's full name beats a place in it; and a
+    known name after the first word of a person's name is part of that name ('Shia' in 'Mohammed
+    Shia al-Sudani', 'Baloch' in 'Mahrang Baloch'); a group's name before one stays ('Hamas leader')."""
     heads = cues().anaphora["organisation_heads"]
     long_names = [span for span, actor, _ in ner if table(span.doc).lower[span.end - 1] in heads and len(span) > 1]
+    people = [span for span, actor, _ in ner if actor.type == "person" and len(span) > 1]
     return [item for item in named if not any(
         span.start <= item[0].start and item[0].end <= span.end and len(span) > len(item[0])
-        for span in long_names)]
+        for span in long_names) and not (item[1].type != "person" and any(
+            span.start < item[0].start and item[0].end <= span.end for span in people))]
 
 
 def _choose(layers: list[list[tuple[Span, Actor, str]]]) -> list[TokenMention]:
