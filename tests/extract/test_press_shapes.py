@@ -79,10 +79,3 @@ def test_a_denial_scopes_over_its_clause_not_the_speakers_title(run):
     assert named(result, "supports").get(("Taliban", "Hayat Tahrir al-Sham")) == "negated"
     membership = named(result, "member_of").get(("Zabihullah Mujahid", "Taliban"))
     assert membership in {None, "asserted"}
-
-
-def test_an_ability_the_author_imagines_states_no_relation(run):
-    imagined = run("The Taliban can easily send troops to Turkey and Latakia.")
-    assert not [r for r in imagined.relations if r.subject.actor.name == "Taliban"]
-    asked = run("Can the Taliban send fighters to Syria?")
-    assert [r.modality for r in asked.relations if r.subject.actor.name == "Taliban"] == ["question"]

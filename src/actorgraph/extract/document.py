@@ -14,7 +14,7 @@ from .features import pair_trigger, pairs
 from .frames import candidates
 from .lexicon import ontology
 from .mentions import TokenMention, find_mentions
-from .modality import firm, modality_features, modality_of, speaker_text, states_ability
+from .modality import firm, modality_features, modality_of, speaker_text
 from .model import RelationModel, decide, default_model
 from .patterns import Candidate
 from .profile import document_summary
@@ -98,19 +98,14 @@ def _dated(candidate: Candidate, time: TimeSpan | None, anchor: str | None) -> C
 def _finish_all(found: list[Candidate], document: Document, actors: dict[str, Actor], anchor: str | None,
                 args: Arguments, model: RelationModel | None = None) -> list[Relation]:
     """The candidates as relations, in order: each with its time, its actors as of that time, its
-    modality, attribution and sentence as evidence (see `_dated` for those dropped, and an ability
-    the author imagines: `states_ability`). Time and
+    modality, attribution and sentence as evidence (see `_dated` for those dropped). Time and
     modality are read once per trigger word."""
     times: dict[int, TimeSpan | None] = {}
-    abilities: dict[int, bool] = {}
     dated = []
     for candidate in found:
         trigger = candidate.trigger
         if trigger.i not in times:
             times[trigger.i] = time_of(trigger, anchor)
-            abilities[trigger.i] = states_ability(trigger)
-        if abilities[trigger.i]:
-            continue
         if (kept := _dated(candidate, times[trigger.i], anchor)) is not None:
             dated.append(kept)
     readings = _readings(list({c.trigger.i: c.trigger for c in dated}.values()), args, model)

@@ -136,21 +136,6 @@ def modality_of(trigger: Token) -> tuple[str, Token | None]:
     return "asserted", None
 
 
-def states_ability(trigger: Token) -> bool:
-    """'The Taliban can easily send troops': an ability the author imagines, which the annotation
-    guide says states no relation (its negation, 'cannot send', and a question about it still do)."""
-    t, sentence, text = _sentence(trigger)
-    if is_question(text):
-        return False
-    able = cues().modality["ability_modals"]
-    verbs = [trigger.i, t.head[trigger.i]] if t.dep[trigger.i] in {"xcomp", "conj"} else [trigger.i]
-    for verb in verbs:
-        kids = t.children[verb]
-        if any(t.dep[c] == "aux" and t.lower[c] in able for c in kids) and not any(t.dep[c] == "neg" for c in kids):
-            return True
-    return False
-
-
 def firm(modality: str, sentence_text: str) -> bool:
     """The rules' verdicts that the annotation guide states outright and that stand over the learned
     classifier: a sentence that asks is a question; an explicit hedge phrase ('it seems', 'we cannot
