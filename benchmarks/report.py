@@ -68,6 +68,16 @@ def _table(header: list[str], rows: list[list]) -> str:
     return "\n".join(lines)
 
 
+def _round_spread(t: dict) -> str:
+    """The c/a of each round (a and c timed back to back), when the run kept them: how much of the
+    ratio is the host's noise."""
+    rounds = t.get("all_seconds", {})
+    if len(rounds.get("c_ingest", [])) < 2:
+        return ""
+    ratios = [a / c for a, c in zip(rounds["a_nlp_pipe"], rounds["c_ingest"])]
+    return f" (c/a round by round: {', '.join(f'{r:.2f}' for r in ratios)})"
+
+
 def markdown(results: dict, out_dir: Path | None = None) -> str:
     m, t = results["machine"], results["throughput"]
     rate = t["chars_per_second"]
@@ -86,7 +96,7 @@ def markdown(results: dict, out_dir: Path | None = None) -> str:
                   f"{t['b_over_a']:.2f}"],
                  ["(c) `ingest` to SQLite", f"{t['seconds']['c_ingest']:.1f}", f"{rate['c_ingest']:,.0f}",
                   f"{t['c_over_a']:.2f} (target >= {TARGETS['c_over_a']})"]]), "",
-             f"Each of a, a' and c timed {t['rounds']} times, alternating; the fastest kept. In CPU seconds "
+             f"Each of a, a' and c timed {t['rounds']} times, alternating; the fastest kept{_round_spread(t)}. In CPU seconds "
              f"c/a is {t['c_over_a_cpu']:.2f}; against the project's own parse c/a' is "
              f"{t['c_over_project_parse']:.2f}. (a) is `spacy.load` of the installed pipeline; (a') is the "
              "same model with its attribute ruler applied from a table (`extract/tag_rules.py`, identical "
