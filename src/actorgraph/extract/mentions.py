@@ -366,10 +366,15 @@ def _drop_inside_longer_names(named: list, ner: list) -> list:
     heads = cues().anaphora["organisation_heads"]
     long_names = [span for span, actor, _ in ner if table(span.doc).lower[span.end - 1] in heads and len(span) > 1]
     people = [span for span, actor, _ in ner if actor.type == "person" and len(span) > 1]
-    return [item for item in named if not any(
-        span.start <= item[0].start and item[0].end <= span.end and len(span) > len(item[0])
-        for span in long_names) and not (item[1].type != "person" and any(
-            span.start < item[0].start and item[0].end <= span.end for span in people))]
+
+    def in_organisation(span: Span) -> bool:
+        return any(name.start <= span.start and span.end <= name.end and len(name) > len(span) for name in long_names)
+
+    def after_first_name(span: Span, actor: Actor) -> bool:
+        return actor.type != "person" and any(name.start < span.start and span.end <= name.end for name in people)
+
+    return [(span, actor, via) for span, actor, via in named
+            if not in_organisation(span) and not after_first_name(span, actor)]
 
 
 def _choose(layers: list[list[tuple[Span, Actor, str]]]) -> list[TokenMention]:
