@@ -55,8 +55,8 @@ def _pre_alembic(db_url: str, *statements: str) -> None:
     engine.dispose()
 
 
-def test_one_head_and_it_is_the_claim_links_revision():
-    assert _head() == "0004"
+def test_one_head_and_it_is_the_fewer_relation_indexes_revision():
+    assert _head() == "0005"
 
 
 def test_a_database_at_the_initial_revision_is_upgraded_and_keeps_its_documents(db_url):
@@ -131,6 +131,30 @@ def test_relations_stored_before_the_claim_links_revision_are_summed_on_upgrade(
     _claims_summed(db_url)
 
 
+def _relation_indexes(db_url: str) -> set[str]:
+    engine = _engine(db_url)
+    try:
+        return {index["name"] for index in inspect(engine).get_indexes("relations")}
+    finally:
+        engine.dispose()
+
+
+def test_indexes_that_a_two_column_index_serves_are_dropped_and_the_relations_kept(db_url):
+    engine = _engine(db_url)
+    with engine.begin() as connection:
+        command.upgrade(config(connection), "0004")
+    engine.dispose()
+    _relations_written(db_url)
+    assert {"ix_relations_subject_id", "ix_relations_object_id", "ix_relations_document_id"} <= _relation_indexes(db_url)
+    store = Store.open(db_url)
+    assert len(store.relations([TALIBAN.id])) == 3
+    store.close()
+    assert _relation_indexes(db_url) == {"ix_relations_document_evidence", "ix_relations_subject_object",
+                                         "ix_relations_object_subject", "ix_relations_object2_id",
+                                         "ix_relations_predicate", "ix_relations_judgement_id"}
+    assert _state(db_url) == (_head(), [])
+
+
 def test_relations_of_a_database_from_before_alembic_are_summed_when_adopted(db_url):
     _pre_alembic(db_url, "DROP TABLE claim_links")
     _relations_written(db_url)
@@ -170,3 +194,16 @@ def test_workers_opening_a_new_database_at_once_all_succeed(db_url):
     with multiprocessing.get_context("spawn").Pool(4) as pool:
         assert pool.map(_open_and_count, [db_url] * 4) == [0] * 4
     assert _state(db_url) == (_head(), [])
+
+
+@pytest.mark.parametrize("where", ["subject_id = 'a'", "object_id = 'a'", "document_id = 'd'",
+                                   "subject_id = 'a' AND object_id = 'b' AND predicate = 'supports'"])
+def test_relation_lookups_still_search_an_index_on_sqlite(tmp_path, where):
+    path = tmp_path / "plan.sqlite"
+    Store.open(str(path)).close()
+    engine = create_engine(f"sqlite:///{path}")
+    with engine.connect() as connection:
+        plan = " ".join(row[-1] for row in connection.execute(text(f"EXPLAIN QUERY PLAN SELECT id FROM relations "
+                                                                   f"WHERE {where}")))
+    engine.dispose()
+    assert plan.startswith("SEARCH relations USING") and "INDEX" in plan, plan

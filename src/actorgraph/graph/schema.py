@@ -69,9 +69,9 @@ class RelationRow(Base):
 
     __tablename__ = "relations"
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    document_id: Mapped[str] = mapped_column(ForeignKey("documents.id"), index=True)
-    subject_id: Mapped[str] = mapped_column(ForeignKey("actors.id"), index=True)
-    object_id: Mapped[str] = mapped_column(ForeignKey("actors.id"), index=True)
+    document_id: Mapped[str] = mapped_column(ForeignKey("documents.id"))  # indexed first in (document, evidence)
+    subject_id: Mapped[str] = mapped_column(ForeignKey("actors.id"))  # indexed first in (subject, object)
+    object_id: Mapped[str] = mapped_column(ForeignKey("actors.id"))  # indexed first in (object, subject)
     object2_id: Mapped[str | None] = mapped_column(ForeignKey("actors.id"), index=True)
     predicate: Mapped[str] = mapped_column(String, index=True)
     kind: Mapped[str | None] = mapped_column(String)
