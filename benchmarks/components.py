@@ -6,7 +6,7 @@ after another over every document (as `nlp.pipe` would, without interleaving bat
     python -m benchmarks.components --docs 300
 
 It tells which lever the parse offers: a component we could drop, or replace by a table as the
-attribute ruler was (`extract/tag_rules.py`). Writes results/components.{json,md}.
+attribute ruler and the lemmatizer were (`extract/tag_rules.py`, `extract/lemma_table.py`). Writes results/components.{json,md}.
 """
 from __future__ import annotations
 

@@ -2,7 +2,7 @@
 
 Bare `nlp.pipe` of the pipeline as spaCy installs it, at the project's batch size, is the yardstick:
 c/a says how much of spaCy's own speed an ingest keeps. The project's parse (a') differs from it only
-in speed (the attribute ruler as a table), so c/a' says what extraction and storage cost on top.
+in speed (the attribute ruler and lemmatizer as tables), so c/a' says what extraction and storage cost on top.
 """
 from __future__ import annotations
 
@@ -47,7 +47,8 @@ def _timed(work: Callable[[], object]) -> tuple[float, float]:
 
 def throughput(corpus: Path, workdir: Path, advance: Advance = _noop, rounds: int = ROUNDS) -> dict:
     """Characters per second of (a) bare `nlp.pipe` of the pipeline as spaCy installs it, (a') the
-    project's own parse (the same model, its attribute ruler as a table, `extract/tag_rules.py`),
+    project's own parse (the same model, its attribute ruler and lemmatizer as tables: `tag_rules`,
+    `lemma_table`),
     (b) extract_all and (c) ingest into a fresh SQLite file, on the same texts in this process;
     `advance` is called once per document of each pass. a, a' and c are timed `rounds` times,
     alternating, and the fastest of each kept (a slow moment of the host then hits neither side

@@ -99,8 +99,8 @@ def markdown(results: dict, out_dir: Path | None = None) -> str:
              f"Each of a, a' and c timed {t['rounds']} times, alternating; the fastest kept{_round_spread(t)}. In CPU seconds "
              f"c/a is {t['c_over_a_cpu']:.2f}; against the project's own parse c/a' is "
              f"{t['c_over_project_parse']:.2f}. (a) is `spacy.load` of the installed pipeline; (a') is the "
-             "same model with its attribute ruler applied from a table (`extract/tag_rules.py`, identical "
-             "annotations).", "",
+             "same model with its attribute ruler and lemmatizer applied from tables (`extract/tag_rules.py`, "
+             "`extract/lemma_table.py`; identical annotations).", "",
              "Where the time goes (seconds): " + ", ".join(f"{k} {v:.1f}" for k, v in t["stage_seconds"].items())
              + f" (nlp = a', extract = b - a', store = b's output written on its own); slowest stage: "
              f"**{results['slowest_stage']}** (profile: `profile-ingest.txt`).", "",

@@ -34,7 +34,7 @@ def _spacy_as_installed():
 
 def test_the_project_pipeline_runs_the_table_in_the_rulers_place(nlp):
     assert "tag_rules" in nlp.pipe_names and "attribute_ruler" not in nlp.pipe_names
-    assert nlp.pipe_names.index("tag_rules") < nlp.pipe_names.index("lemmatizer")
+    assert nlp.pipe_names.index("tag_rules") < nlp.pipe_names.index("lemma_table")
 
 
 def test_the_table_annotates_as_spacys_ruler_does(nlp):

