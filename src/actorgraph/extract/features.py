@@ -103,6 +103,7 @@ class _Parse:
         self._paths: dict[tuple[int, int], tuple[list[int], int | None, list[int]]] = {}
         self._between: dict[tuple[int, int, int, int], tuple] = {}
         self._frames: dict[tuple[int, str, str], list[str]] = {}
+        self._around: dict[tuple[int, int], list[str]] = {}
 
     def head_of(self, item: TokenMention) -> int:
         """`_head_index` of a mention, read once."""
@@ -120,6 +121,13 @@ class _Parse:
             else:
                 self._paths[(a, b)] = _path(self.t, a, b)
         return self._paths[(a, b)]
+
+    def around_path(self, a: int, b: int) -> list[str]:
+        """`_undirected_path_features` of the path between a and b, read once for both directions."""
+        key = (a, b) if a < b else (b, a)
+        if key not in self._around:
+            self._around[key] = _undirected_path_features(self, *key)
+        return self._around[key]
 
     def on_path(self, i: int) -> list[str]:
         """What token i says when it lies on the path between two mentions (read once per token)."""
@@ -183,15 +191,22 @@ def _path(t: TokenTable, a: int, b: int) -> tuple[list[int], int | None, list[in
 
 
 def _path_features(p: _Parse, a: int, b: int) -> list[str]:
-    t, dep, word = p.t, p.dep, p.word
     left, top, right = p.path(a, b)
     if top is None:
         return ["path:none"]
+    dep, top_word = p.dep, p.word[top]
     deps = [dep[i] + "^" for i in left] + ["v" + dep[i] for i in reversed(right)]
-    top_word = word[top]
     found = [f"path:{' '.join(deps)}", f"path_lex:{' '.join(deps[:len(left)])} {top_word} {' '.join(deps[len(left):])}",
-             f"lca:{top_word}", f"lca_pos:{t.pos[top]}", f"path_len:{min(len(left) + len(right), 6)}",
-             f"dep1:{dep[a]}", f"dep2:{dep[b]}", f"dep_pair:{dep[a]}|{dep[b]}"]
+             f"dep1:{dep[a]}", f"dep2:{dep[b]}", f"dep_pair:{dep[a]}|{dep[b]}", *p.around_path(a, b)]
+    found += _frame_features(p, top, dep[left[-1]] if left else "self", dep[right[-1]] if right else "self")
+    return found
+
+
+def _undirected_path_features(p: _Parse, a: int, b: int) -> list[str]:
+    """What the path between two heads says whichever is the subject: the governing word, the
+    path's length, and the words on it with their cue and CAMEO classes."""
+    t, (left, top, right) = p.t, p.path(a, b)
+    found = [f"lca:{p.word[top]}", f"lca_pos:{t.pos[top]}", f"path_len:{min(len(left) + len(right), 6)}"]
     inner = [*left[1:], top, *right[1:]] if top not in (a, b) else [*left[1:], *right[1:]]
     for i in inner:
         found += p.on_path(i)
@@ -200,7 +215,6 @@ def _path_features(p: _Parse, a: int, b: int) -> list[str]:
     if t.pos[top] in {"VERB", "AUX"}:
         kept = {t.dep[c] for c in t.children[top] if t.dep[c] in {"neg", "aux", "auxpass"}}
         found.append(f"lca_verb_children:{'+'.join(sorted(kept))}")
-    found += _frame_features(p, top, dep[left[-1]] if left else "self", dep[right[-1]] if right else "self")
     return found
 
 

@@ -31,6 +31,7 @@ PRESENT_WORDS = [(w, re.compile(rf"\b{w}\b")) for w in (
     "to this day", "still", "continues", "continue to", "remains", "ongoing", "now", "today")]
 PAST_WORDS = [(w, re.compile(rf"\b{w}\b")) for w in (
     "formerly", "previously", "used to", "former", "once", "earlier", "had been", "until the end")]
+ANY_TIME_WORD = re.compile("|".join(rf"\b{w}\b" for w, _ in PRESENT_WORDS + PAST_WORDS))
 DATELINE = re.compile(rf"{_MONTH}\.?\s+\d{{1,2}},?\s+\d{{4}}|\d{{1,2}}\s+{_MONTH}\s+\d{{4}}", re.I)
 
 
@@ -101,6 +102,8 @@ def time_of(trigger: Token, anchor: str | None = None) -> TimeSpan | None:
             onwards = "onward" in m[1].lower()
             return TimeSpan(start=value, end=None if onwards else value, text=m[1],
                             value="ongoing_since" if onwards else "past")
+    if not ANY_TIME_WORD.search(lowered):  # most sentences: one search instead of sixteen
+        return None
     for word, pattern in PRESENT_WORDS:
         if pattern.search(lowered):
             return TimeSpan(start=None, end=None, text=word, value="present")
