@@ -295,12 +295,28 @@ def _following_actor(doc: Doc, start: int, args: Arguments, reach: int = 6) -> l
 
 
 def candidates(doc: Doc, mentions: list[TokenMention]) -> list[Candidate]:
-    """Every relation candidate in a parsed document, before deduplication."""
+    """Every relation candidate in a parsed document, before deduplication. Trigger words are
+    looked for only in sentences naming two actors or more: a frame's arguments are in its sentence."""
     args = Arguments(mentions)
     lexicon = cues()
     found: list[Candidate] = []
     t = table(doc)
-    for i, (lemma, pos, tag) in enumerate(zip(t.lemma, t.pos, t.tag)):
+    actors_in: dict[tuple[int, int], set[str]] = {}
+    for item in mentions:
+        actors_in.setdefault(t.sentence_of[item.start], set()).add(item.mention.actor.id)
+    for start, end in t.sentences:
+        if len(actors_in.get((start, end), ())) > 1:
+            found.extend(_trigger_candidates(doc, t, start, end, args, lexicon))
+    found.extend(_phrase_candidates(doc, args))
+    found.extend(structural_relations(doc, mentions, args))
+    return found
+
+
+def _trigger_candidates(doc: Doc, t, start: int, end: int, args: Arguments, lexicon) -> list[Candidate]:
+    """The candidates of the verb and noun frames whose trigger words lie in tokens start:end."""
+    found: list[Candidate] = []
+    for i in range(start, end):
+        lemma, pos, tag = t.lemma[i], t.pos[i], t.tag[i]
         if pos in {"VERB", "AUX"} or (tag == "VBN" and pos == "ADJ"):
             frames = list(dict.fromkeys(f for form in forms_of(lemma, t.lower[i]) for f in lexicon.frames_for_verb(form)))
             if frames:
@@ -309,6 +325,4 @@ def candidates(doc: Doc, mentions: list[TokenMention]) -> list[Candidate]:
             frames = lexicon.frames_for_noun(lemma)
             if frames:
                 found.extend(_noun_candidates(doc[i], frames, args))
-    found.extend(_phrase_candidates(doc, args))
-    found.extend(structural_relations(doc, mentions, args))
     return found
