@@ -100,6 +100,14 @@ def test_database_from_before_alembic_gets_missing_tables_and_indexes(db_url):
     assert _state(db_url) == (_head(), [])
 
 
+def _migrated_to(db_url: str, revision: str) -> None:
+    """A database made by the migrations up to `revision` only, as that version of actorgraph left it."""
+    engine = _engine(db_url)
+    with engine.begin() as connection:
+        command.upgrade(config(connection), revision)
+    engine.dispose()
+
+
 def _relations_written(db_url: str) -> None:
     """Three relations of one document written straight into the tables, as an earlier version did."""
     doc = Document(text="The Taliban supports Pakistan. Qatar pressures the Taliban.", name="d.txt")
@@ -123,10 +131,7 @@ def _claims_summed(db_url: str) -> None:
 
 
 def test_relations_stored_before_the_claim_links_revision_are_summed_on_upgrade(db_url):
-    engine = _engine(db_url)
-    with engine.begin() as connection:
-        command.upgrade(config(connection), "0003")
-    engine.dispose()
+    _migrated_to(db_url, "0003")
     _relations_written(db_url)
     _claims_summed(db_url)
 
@@ -140,10 +145,7 @@ def _relation_indexes(db_url: str) -> set[str]:
 
 
 def test_indexes_that_a_two_column_index_serves_are_dropped_and_the_relations_kept(db_url):
-    engine = _engine(db_url)
-    with engine.begin() as connection:
-        command.upgrade(config(connection), "0004")
-    engine.dispose()
+    _migrated_to(db_url, "0004")
     _relations_written(db_url)
     assert {"ix_relations_subject_id", "ix_relations_object_id", "ix_relations_document_id"} <= _relation_indexes(db_url)
     store = Store.open(db_url)

@@ -14,6 +14,8 @@ from spacy.language import Language
 from spacy.pipeline import Lemmatizer
 from spacy.tokens import Doc
 
+from .slots import replace_by
+
 KEY_ATTRS = [ORTH, POS, MORPH, LEMMA]
 
 
@@ -56,22 +58,5 @@ def swap_in(nlp: Language, name: str = "lemmatizer") -> bool:
     lemmatizer = nlp.get_pipe(name)
     if not isinstance(lemmatizer, Lemmatizer) or lemmatizer.mode != "rule" or lemmatizer.overwrite:
         return False
-    nlp.add_pipe("lemma_table", name="lemma_table", before=name, config={})
-    nlp.get_pipe("lemma_table").table = LemmaTable(lemmatizer)
-    nlp.remove_pipe(name)
+    replace_by(nlp, name, "lemma_table", LemmaTable(lemmatizer))
     return True
-
-
-class _LemmaTableComponent:
-    """The pipeline slot for a `LemmaTable` (set by `swap_in` after creation)."""
-
-    def __init__(self):
-        self.table: LemmaTable | None = None
-
-    def __call__(self, doc: Doc) -> Doc:
-        return self.table(doc) if self.table is not None else doc
-
-
-@Language.factory("lemma_table")
-def _make_lemma_table(nlp: Language, name: str) -> _LemmaTableComponent:
-    return _LemmaTableComponent()

@@ -19,6 +19,8 @@ from spacy.language import Language
 from spacy.pipeline import AttributeRuler
 from spacy.tokens import Doc
 
+from .slots import replace_by
+
 KEY_ATTRS = (TAG, LOWER, DEP, IS_SPACE)
 _KEY_NAMES = ("TAG", "LOWER", "DEP", "IS_SPACE")
 Key = tuple[int, ...]
@@ -167,22 +169,5 @@ def swap_in(nlp: Language, name: str = "attribute_ruler") -> bool:
     table = compiled(nlp.get_pipe(name))
     if table is None:
         return False
-    nlp.add_pipe("tag_rules", name="tag_rules", before=name, config={})
-    nlp.get_pipe("tag_rules").rules = table
-    nlp.remove_pipe(name)
+    replace_by(nlp, name, "tag_rules", table)
     return True
-
-
-class _TagRulesComponent:
-    """The pipeline slot for a `TagRules` table (set by `swap_in` after creation)."""
-
-    def __init__(self):
-        self.rules: TagRules | None = None
-
-    def __call__(self, doc: Doc) -> Doc:
-        return self.rules(doc) if self.rules is not None else doc
-
-
-@Language.factory("tag_rules")
-def _make_tag_rules(nlp: Language, name: str) -> _TagRulesComponent:
-    return _TagRulesComponent()
