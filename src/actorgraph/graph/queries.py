@@ -13,6 +13,7 @@ from ..extract.rhetoric import RhetoricSpan
 from ..models import Actor, Document, Evidence, Mention, Relation, TimeSpan
 from ..names import normalize
 from .claims import FIRMNESS, VISIBLE
+from .prepared import Prepared
 from .resolve import Link, canonical_map
 from .schema import (HIDDEN, NO_OBJECT2, SECOND_OBJECT, ActorLinkRow, ActorRow, AliasRow, ClaimLinkRow,
                      DocumentProfileRow, DocumentRow, MentionRow, RelationRow, RhetoricSpanRow)
@@ -26,8 +27,8 @@ def _linking(one, two):
                ((RelationRow.subject_id + "") == one) & (RelationRow.object2_id == two))
 
 
-BETWEEN = select(RelationRow.id, RelationRow.predicate, RelationRow.modality).where(
-    VISIBLE, or_(_linking(bindparam("x"), bindparam("y")), _linking(bindparam("y"), bindparam("x"))))
+BETWEEN = Prepared(select(RelationRow.id, RelationRow.predicate, RelationRow.modality).where(
+    VISIBLE, or_(_linking(bindparam("x"), bindparam("y")), _linking(bindparam("y"), bindparam("x")))))
 
 
 def _instances_of(object2):
@@ -37,8 +38,8 @@ def _instances_of(object2):
         RelationRow.predicate == bindparam("p")).order_by(FIRMNESS.desc(), RelationRow.id).limit(bindparam("n")))
 
 
-CLAIM_INSTANCES = {False: _instances_of(RelationRow.object2_id.is_(None)),
-                   True: _instances_of(RelationRow.object2_id == bindparam("o2"))}
+CLAIM_INSTANCES = {False: Prepared(_instances_of(RelationRow.object2_id.is_(None))),
+                   True: Prepared(_instances_of(RelationRow.object2_id == bindparam("o2")))}
 
 
 def _chunks(items: list, size: int = 900) -> list[list]:
@@ -233,23 +234,22 @@ class StoreReads:
 
     def between(self, pairs) -> dict[tuple[str, str], list[tuple[int, str, str]]]:
         """For each pair (x, y) of actor ids, (id, predicate, modality) of the visible relations
-        linking them either way, as object or second object (one cached statement per pair of ids)."""
+        linking them either way, as object or second object (one prepared statement, `prepared.py`)."""
         found: dict[tuple[str, str], list[tuple[int, str, str]]] = {pair: [] for pair in pairs}
         with Session(self.engine) as session:
-            connection = session.connection()
+            run = BETWEEN.cursor(session.connection())
             for x, y in found:
                 rows = {}
                 for one in self._members(session, [x]):
                     for two in self._members(session, [y]):
-                        found_rows = connection.execute(BETWEEN, {"x": one, "y": two}).all()
-                        rows.update((row[0], tuple(row)) for row in found_rows)
+                        rows.update((row[0], tuple(row)) for row in run.rows(x=one, y=two))
                 found[x, y] = [rows[i] for i in sorted(rows)]
         return found
 
     def claim_sample(self, claims, limit: int) -> list[int]:
         """Ids of at most `limit` visible instances of each claim (subject, object, object2,
-        predicate; canonical ids), firmest first. One cached statement serves every claim (and
-        every stored id of a merged actor): the view of a hub asks it hundreds of times."""
+        predicate; canonical ids), firmest first. One prepared statement (`prepared.py`) serves every
+        claim and every stored id of a merged actor: the view of a hub asks it hundreds of times."""
         found: list[int] = []
         with Session(self.engine) as session:
             members = {}
@@ -258,11 +258,12 @@ class StoreReads:
                     if i is not None and i not in members:
                         members[i] = sorted(self._members(session, [i]))
             connection = session.connection()
+            runs = {second: statement.cursor(connection) for second, statement in CLAIM_INSTANCES.items()}
             for s, o, o2, predicate in claims:
+                run = runs[o2 is not None]
                 rows = [(-(firmness or 0.0), i) for one in members[s] for two in members[o]
                         for three in members.get(o2, [None])
-                        for i, firmness in connection.execute(CLAIM_INSTANCES[o2 is not None], {
-                            "s": one, "o": two, "o2": three, "p": predicate, "n": limit})]
+                        for i, firmness in run.rows(s=one, o=two, o2=three, p=predicate, n=limit)]
                 found += [i for _, i in sorted(rows)[:limit]]
         return found
 
