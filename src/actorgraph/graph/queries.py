@@ -68,12 +68,14 @@ class StoreReads:
         if ids is not None:
             heads = {canonical.get(i, i) for i in ids}
             wanted = heads | {raw for raw, head in canonical.items() if head in heads}
-        query, alias_query = select(ActorRow), select(AliasRow).order_by(AliasRow.id)
+        query = select(ActorRow.id, ActorRow.name, ActorRow.type)
+        alias_query = select(AliasRow.actor_id, AliasRow.alias, AliasRow.alias_norm).order_by(AliasRow.id)
         if wanted is not None:
             query, alias_query = query.where(ActorRow.id.in_(wanted)), alias_query.where(AliasRow.actor_id.in_(wanted))
-        rows = {a.id: a for a in session.scalars(query)}
+        connection = session.connection()  # Core rows: the ORM's identity map is not needed for reading
+        rows = {a.id: a for a in connection.execute(query)}
         aliases: dict[str, list[str]] = defaultdict(list)
-        for alias in session.scalars(alias_query):
+        for alias in connection.execute(alias_query):
             head = rows.get(canonical.get(alias.actor_id, alias.actor_id))
             if head is not None and alias.alias_norm != normalize(head.name) and alias.alias not in aliases[head.id]:
                 aliases[head.id].append(alias.alias)
@@ -172,10 +174,10 @@ class StoreReads:
             if document_id is not None:
                 query = query.where(RelationRow.document_id == document_id)
             if ids is not None:
-                rows = [row for chunk in _chunks(sorted(ids)) for row in session.execute(
+                rows = [row for chunk in _chunks(sorted(ids)) for row in session.connection().execute(
                     query.where(RelationRow.id.in_(chunk))).all()]
             else:
-                rows = session.execute(query).all()
+                rows = session.connection().execute(query).all()
             wanted = {i for row in rows for i in (row.subject_id, row.object_id, row.object2_id) if i}
             narrow = actor_ids is not None or ids is not None or document_id is not None
             actors = self._actors_by_id(session, wanted if narrow else None)
@@ -214,7 +216,7 @@ class StoreReads:
                    RelationRow.predicate, RelationRow.modality, RelationRow.confidence, RelationRow.document_id)
         with Session(self.engine) as session:
             unique = {row[3]: row for where in self._touching(session, actor_ids, others)
-                      for row in session.execute(select(*columns).where(where)).all()}
+                      for row in session.connection().execute(select(*columns).where(where)).all()}
             rows = self._canonical_rows(session, unique.values())
         return [(i, s, o, o2, *rest) for s, o, o2, i, *rest in rows]
 
@@ -229,7 +231,7 @@ class StoreReads:
                        t.claimed, t.documents, t.instances).order_by(*t.__table__.primary_key)
         with Session(self.engine) as session:
             rows = [row for where in self._touching(session, actor_ids, others, t)
-                    for row in session.execute(query.where(where)).all()]
+                    for row in session.connection().execute(query.where(where)).all()]
             return self._canonical_rows(session, rows)
 
     def between(self, pairs) -> dict[tuple[str, str], list[tuple[int, str, str]]]:
