@@ -119,3 +119,17 @@ def test_a_kept_answer_is_the_body_fastapi_would_send(served):
     assert bodies[0].content == bodies[1].content == expected
     assert graphs[0].content == graphs[1].content == graph
     assert "é" in as_json({"name": "Sécurité"}).decode() and as_json([1.5, None]) == b"[1.5,null]"
+
+
+def test_a_body_is_what_fastapis_encoder_gives_for_values_json_has_no_form_of():
+    from dataclasses import dataclass
+    from datetime import date
+
+    @dataclass
+    class Kept:
+        name: str
+        day: date
+
+    value = {"pair": ("Taliban", "TTP"), "kept": Kept("Sécurité", date(2025, 1, 28)), 7: [{"n": 1.5}],
+             "days": [date(2024, 12, 31)]}
+    assert as_json(value) == JSONResponse(jsonable_encoder(value)).body
