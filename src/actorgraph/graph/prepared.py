@@ -4,12 +4,16 @@ The page's view of a hub asks for the firmest instances of each of its 400 claim
 query each. Through SQLAlchemy every execution costs about 90 µs of bookkeeping (cache lookup,
 parameters, result wrapping), more than SQLite's own work; compiled once per dialect and run on
 the DBAPI cursor it costs a few. The statement is still written in SQLAlchemy, so it runs the
-same on SQLite and PostgreSQL."""
+same on SQLite and PostgreSQL. The read side's two such statements are defined here too."""
 from __future__ import annotations
 
+from sqlalchemy import bindparam, or_, select
 from sqlalchemy.engine import Connection
 from sqlalchemy.sql import ClauseElement
 from sqlalchemy.sql.compiler import Compiled
+
+from .claims import FIRMNESS, VISIBLE
+from .schema import RelationRow
 
 
 class Prepared:
@@ -44,3 +48,25 @@ class Run:
         else:
             self.cursor.execute(self.sql, {k: params[k] for k in self.defaults})
         return self.cursor.fetchall()
+
+
+def _linking(one, two):
+    """Relations from actor id `one` to `two` as object or second object; `subject_id || ''`
+    keeps SQLite on the second-object index for that branch."""
+    return or_((RelationRow.subject_id == one) & (RelationRow.object_id == two),
+               ((RelationRow.subject_id + "") == one) & (RelationRow.object2_id == two))
+
+
+BETWEEN = Prepared(select(RelationRow.id, RelationRow.predicate, RelationRow.modality).where(
+    VISIBLE, or_(_linking(bindparam("x"), bindparam("y")), _linking(bindparam("y"), bindparam("x")))))
+
+
+def _instances_of(object2):
+    """The firmest visible instances of one claim, stored ids bound as s, o, (o2,) p, and n of them."""
+    return (select(RelationRow.id, FIRMNESS).where(
+        VISIBLE, RelationRow.subject_id == bindparam("s"), RelationRow.object_id == bindparam("o"), object2,
+        RelationRow.predicate == bindparam("p")).order_by(FIRMNESS.desc(), RelationRow.id).limit(bindparam("n")))
+
+
+CLAIM_INSTANCES = {False: Prepared(_instances_of(RelationRow.object2_id.is_(None))),
+                   True: Prepared(_instances_of(RelationRow.object2_id == bindparam("o2")))}

@@ -6,40 +6,18 @@ from __future__ import annotations
 import json
 from collections import Counter, defaultdict
 
-from sqlalchemy import bindparam, func, or_, select, true
+from sqlalchemy import func, or_, select, true
 from sqlalchemy.orm import Session, aliased
 
 from ..extract.rhetoric import RhetoricSpan
 from ..models import Actor, Document, Evidence, Mention, Relation, TimeSpan
 from ..names import normalize
-from .claims import FIRMNESS, VISIBLE
-from .prepared import Prepared
+from .claims import VISIBLE
+from .prepared import BETWEEN, CLAIM_INSTANCES
 from .resolve import Link, canonical_map
 from .schema import (HIDDEN, NO_OBJECT2, SECOND_OBJECT, ActorLinkRow, ActorRow, AliasRow, ClaimLinkRow,
                      DocumentProfileRow, DocumentRow, MentionRow, RelationRow, RhetoricSpanRow)
 from .sources import independent_key
-
-
-def _linking(one, two):
-    """Relations from actor id `one` to `two` as object or second object; `subject_id || ''`
-    keeps SQLite on the second-object index for that branch."""
-    return or_((RelationRow.subject_id == one) & (RelationRow.object_id == two),
-               ((RelationRow.subject_id + "") == one) & (RelationRow.object2_id == two))
-
-
-BETWEEN = Prepared(select(RelationRow.id, RelationRow.predicate, RelationRow.modality).where(
-    VISIBLE, or_(_linking(bindparam("x"), bindparam("y")), _linking(bindparam("y"), bindparam("x")))))
-
-
-def _instances_of(object2):
-    """The firmest visible instances of one claim, stored ids bound as s, o, (o2,) p, and n of them."""
-    return (select(RelationRow.id, FIRMNESS).where(
-        VISIBLE, RelationRow.subject_id == bindparam("s"), RelationRow.object_id == bindparam("o"), object2,
-        RelationRow.predicate == bindparam("p")).order_by(FIRMNESS.desc(), RelationRow.id).limit(bindparam("n")))
-
-
-CLAIM_INSTANCES = {False: Prepared(_instances_of(RelationRow.object2_id.is_(None))),
-                   True: Prepared(_instances_of(RelationRow.object2_id == bindparam("o2")))}
 
 
 def _chunks(items: list, size: int = 900) -> list[list]:
