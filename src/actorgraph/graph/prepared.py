@@ -10,35 +10,35 @@ from __future__ import annotations
 from sqlalchemy import bindparam, or_, select
 from sqlalchemy.engine import Connection
 from sqlalchemy.sql import ClauseElement
-from sqlalchemy.sql.compiler import Compiled
 
 from .claims import FIRMNESS, VISIBLE
 from .schema import RelationRow
 
 
 class Prepared:
-    """`statement` compiled for each dialect it meets; `cursor(connection)` gives a `Run` for it."""
+    """`statement` compiled once for each dialect it meets (its SQL, the values SQLAlchemy binds
+    itself, the order of positional parameters); `cursor(connection)` gives a `Run` for it."""
 
     def __init__(self, statement: ClauseElement):
         self.statement = statement
-        self._compiled: dict[str, Compiled] = {}
+        self._forms: dict[str, tuple[str, dict, tuple | None]] = {}
+
+    def _form(self, dialect) -> tuple[str, dict, tuple | None]:
+        if dialect.name not in self._forms:
+            compiled = self.statement.compile(dialect=dialect)
+            required = {bind.key: None for bind in compiled.binds.values() if bind.required}
+            self._forms[dialect.name] = str(compiled), compiled.construct_params(required), compiled.positiontup
+        return self._forms[dialect.name]
 
     def cursor(self, connection: Connection) -> Run:
-        dialect = connection.dialect
-        compiled = self._compiled.get(dialect.name)
-        if compiled is None:
-            compiled = self._compiled[dialect.name] = self.statement.compile(dialect=dialect)
-        return Run(compiled, connection.connection.driver_connection.cursor())
+        return Run(*self._form(connection.dialect), connection.connection.driver_connection.cursor())
 
 
 class Run:
     """One driver cursor executing one compiled statement with different values."""
 
-    def __init__(self, compiled: Compiled, cursor):
-        self.sql, self.cursor = str(compiled), cursor
-        required = {bind.key: None for bind in compiled.binds.values() if bind.required}
-        self.defaults = compiled.construct_params(required)
-        self.positions = compiled.positiontup
+    def __init__(self, sql: str, defaults: dict, positions: tuple | None, cursor):
+        self.sql, self.defaults, self.positions, self.cursor = sql, defaults, positions, cursor
 
     def rows(self, **values) -> list[tuple]:
         """The statement's rows with `values` bound (names it does not use are left out)."""
