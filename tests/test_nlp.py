@@ -1,7 +1,22 @@
 """The spaCy pipeline as the extractor sees it."""
 import pytest
+import spacy
+from spacy.attrs import DEP, ENT_IOB, ENT_TYPE, HEAD, MORPH, POS, SENT_START, TAG
+from thinc.api import Model
+from threadpoolctl import threadpool_info
 
-from actorgraph.extract.nlp import PipelineMissing, line_breaks, load
+from actorgraph.extract.nlp import PIPELINE, PipelineMissing, line_breaks, load
+
+PARSE = [TAG, POS, MORPH, DEP, HEAD, SENT_START, ENT_IOB, ENT_TYPE]
+
+# Written for this test: names of groups, states and people, a dateline, a list, a quotation.
+TEXTS = [
+    "MOGADISHU, March 3 (Wire) - Al-Shabaab fighters attacked an African Union base near Baidoa on "
+    "Tuesday, the Somali army said, and the group claimed the raid in a statement on its radio.",
+    "The Houthis, backed by Iran, fired drones at Saudi Arabia; Riyadh said it intercepted them.",
+    "\"We have no links to the ELN,\" said Ivan Marquez, who leads the Segunda Marquetalia.",
+    "Wagner, the Kremlin-backed mercenaries, guard President Touadera in Bangui.",
+]
 
 
 def test_a_line_break_ends_a_sentence_without_cutting_the_next_line(nlp):
@@ -35,3 +50,35 @@ def test_line_breaks_found_from_the_text_mark_what_a_visit_of_each_token_marks(n
     tokenize = nlp.tokenizer
     ours, theirs = line_breaks(tokenize(text)), _breaks_token_by_token(tokenize(text))
     assert [t.is_sent_start for t in ours] == [t.is_sent_start for t in theirs]
+
+
+def _spacy_as_installed():
+    nlp = spacy.load(PIPELINE)
+    nlp.add_pipe("line_breaks", before="parser")
+    return nlp
+
+
+def _parse(doc):
+    return doc.to_array(PARSE).tolist(), [str(t.morph) for t in doc]
+
+
+def test_the_layers_multiply_through_numpy_on_one_blas_thread(nlp):
+    components = [component for _, component in nlp.pipeline if isinstance(getattr(component, "model", None), Model)]
+    assert components and all(not layer.ops.use_blis for c in components for layer in c.model.walk())
+    assert {pool["num_threads"] for pool in threadpool_info() if pool["user_api"] == "blas"} == {1}
+
+
+def test_numpys_products_parse_and_find_names_as_blis_does(nlp):
+    installed = _spacy_as_installed()
+    for ours, theirs in zip(nlp.pipe(TEXTS), installed.pipe(TEXTS)):
+        assert _parse(ours) == _parse(theirs), ours.text
+        assert ours.ents
+
+
+def test_numpys_products_parse_the_dev_texts_as_blis_does(nlp, shared):
+    texts = [path.read_text(encoding="utf-8") for path in sorted((shared / "dev").glob("*.txt"))]
+    texts += [path.read_text(encoding="utf-8") for path in sorted((shared / "examples").glob("*.txt"))]
+    installed = _spacy_as_installed()
+    differing = [n for n, (ours, theirs) in enumerate(zip(nlp.pipe(texts), installed.pipe(texts)))
+                 if _parse(ours) != _parse(theirs)]
+    assert texts and differing == []
