@@ -2,7 +2,9 @@
 
 Bare `nlp.pipe` of the pipeline as spaCy installs it, at the project's batch size, is the yardstick:
 c/a says how much of spaCy's own speed an ingest keeps. The project's parse (a') differs from it only
-in speed (the attribute ruler and lemmatizer as tables), so c/a' says what extraction and storage cost on top.
+in speed (the attribute ruler and lemmatizer as tables, matrix products through numpy's BLAS), so c/a' says
+what extraction and storage cost on top; (a'') is bare spaCy on numpy's BLAS alone, so the gain of that
+choice is measured apart from the rest.
 """
 from __future__ import annotations
 
@@ -48,16 +50,17 @@ def _timed(work: Callable[[], object]) -> tuple[float, float]:
 def throughput(corpus: Path, workdir: Path, advance: Advance = _noop, rounds: int = ROUNDS) -> dict:
     """Characters per second of (a) bare `nlp.pipe` of the pipeline as spaCy installs it, (a') the
     project's own parse (the same model, its attribute ruler and lemmatizer as tables: `tag_rules`,
-    `lemma_table`),
+    `lemma_table`, its layers on numpy's BLAS), (a'') bare `nlp.pipe` on numpy's BLAS,
     (b) extract_all and (c) ingest into a fresh SQLite file, on the same texts in this process;
     `advance` is called once per document of each pass. a, a' and c are timed `rounds` times,
-    alternating, and the fastest of each kept (a slow moment of the host then hits neither side
+    alternating (a'' as well), and the fastest of each kept (a slow moment of the host then hits neither side
     alone). The store's own share is timed directly (b's extractions written to another file)."""
     documents = _documents(corpus)
     texts = [d.text for d in documents]
     chars = sum(map(len, texts))
-    bare, project = spacy.load(nlp.PIPELINE), nlp.load()
-    for pipeline in (bare, project):
+    bare, on_numpy, project = spacy.load(nlp.PIPELINE), spacy.load(nlp.PIPELINE), nlp.load()
+    nlp.multiply_through_numpy(on_numpy)
+    for pipeline in (bare, on_numpy, project):
         list(pipeline.pipe(texts[:nlp.BATCH_SIZE], batch_size=nlp.BATCH_SIZE))
 
     def parse_with(pipeline) -> Callable[[], None]:
@@ -81,7 +84,8 @@ def throughput(corpus: Path, workdir: Path, advance: Advance = _noop, rounds: in
     wall: dict[str, list[float]] = {}
     cpu: dict[str, list[float]] = {}
     for round_ in range(rounds):
-        for name, work in (("a_nlp_pipe", parse_with(bare)), ("a_project_parse", parse_with(project)),
+        for name, work in (("a_nlp_pipe", parse_with(bare)), ("a_numpy_blas", parse_with(on_numpy)),
+                           ("a_project_parse", parse_with(project)),
                            ("c_ingest", ingest_fresh(round_))):
             w, c = _timed(work)
             wall.setdefault(name, []).append(w)
@@ -108,6 +112,7 @@ def throughput(corpus: Path, workdir: Path, advance: Advance = _noop, rounds: in
             "b_over_a": rate["b_extract"] / rate["a_nlp_pipe"], "c_over_a": rate["c_ingest"] / rate["a_nlp_pipe"],
             "c_over_a_cpu": cpu_seconds["a_nlp_pipe"] / cpu_seconds["c_ingest"],
             "c_over_project_parse": rate["c_ingest"] / rate["a_project_parse"],
+            "c_over_numpy_blas": rate["c_ingest"] / rate["a_numpy_blas"],
             "stage_seconds": {"nlp": seconds["a_project_parse"],
                               "extract": seconds["b_extract"] - seconds["a_project_parse"], "store": store_only}}
 

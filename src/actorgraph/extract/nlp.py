@@ -50,15 +50,15 @@ def load(name: str = PIPELINE) -> Language:
     ruler and its lemmatizer are swapped for tables of the same rules and lemmas (`tag_rules`,
     `lemma_table`: identical annotations, faster).
     Its layers multiply matrices through numpy's BLAS on one thread rather than through `blis`: the
-    same weights give the same annotations, and the parse takes about 28 % less CPU on this project's
-    machine (`benchmarks/components.py`). One thread, because the matrices are small and the cores
+    same weights give the same annotations, and the parse took about 28 % less CPU on the 2-core AMD
+    EPYC this was measured on (`python -m benchmarks.run`, rows a and a''). One thread, because the matrices are small and the cores
     belong to `ingest --jobs`: a second BLAS thread doubled the CPU for no gain in wall time.
     The pipeline lives as long as the process, so its objects (and those loaded before it) are
     moved out of the garbage collector's sight (`gc.freeze`): full collections during an ingest
     then no longer walk the model's hundreds of thousands of objects."""
     try:
         nlp = spacy.load(name)
-        _multiply_through_numpy(nlp)
+        multiply_through_numpy(nlp)
         nlp.add_pipe("line_breaks", before="parser")
         tag_rules.swap_in(nlp)
         lemma_table.swap_in(nlp)
@@ -71,7 +71,7 @@ def load(name: str = PIPELINE) -> Language:
             f"`pip install {PIPELINE_PACKAGE}` (it is a dependency of actorgraph)") from exc
 
 
-def _multiply_through_numpy(nlp: Language) -> None:
+def multiply_through_numpy(nlp: Language) -> None:
     """Every layer of every trained component on numpy's operations without `blis`, and numpy's BLAS
     on one thread."""
     threadpool_limits(limits=1, user_api="blas")
