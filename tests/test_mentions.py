@@ -64,3 +64,13 @@ def test_the_group_and_pronouns(nlp):
 def test_possessive_group_of_a_known_leader(nlp):
     found = mentions(nlp, "Turkey welcomed the news. Al-Jolani's group entered the city.")
     assert found["group"][0] == "Hayat Tahrir al-Sham"
+
+
+def test_a_personal_name_ner_cut_short_is_taken_whole_without_the_title(nlp):
+    found = mentions(nlp, "Rebels tried to overthrow President Amadou Toumani Toure, accusing him of weakness.")
+    assert found["Amadou Toumani Toure"][:2] == ("Amadou Toumani Toure", "person")
+    found = mentions(nlp, "The talks were led by our Foreign Minister, Therese Kayikwamba Wagner, and her deputy.")
+    assert found["Therese Kayikwamba Wagner"][:2] == ("Therese Kayikwamba Wagner", "person")
+    found = mentions(nlp, "Colonel Assimi Goita met the Minister of Security Mahamadou Sana in Bamako.")
+    assert found["Mahamadou Sana"][:2] == ("Mahamadou Sana", "person")
+    assert "Assimi Goita" in found and not any(name.startswith(("Colonel", "Security")) for name in found)

@@ -199,6 +199,25 @@ def _looks_like_place(span: Span) -> bool:
     return root.dep_ == "dobj" and head.lemma_ in words["capture_verbs"]
 
 
+def _whole_personal_name(span: Span) -> Span:
+    """A person's name as the parse joins it, where NER stopped short: 'Amadou Toumani [Toure]',
+    '[Therese] Kayikwamba Wagner'. Capitalised proper nouns joined by `compound` to the name's last
+    word are part of it; a title before the name ('President', 'Minister of Security') is not."""
+    doc, t = span.doc, table(span.doc)
+    start, end = span.start, span.end
+    while end < len(doc) and t.dep[end - 1] == "compound" and t.head[end - 1] == end and _name_word(t, end):
+        end += 1
+    while start > 0 and t.dep[start - 1] == "compound" and start <= t.head[start - 1] < end \
+            and _name_word(t, start - 1) and not doc[start].is_sent_start:
+        start -= 1
+    return span if (start, end) == (span.start, span.end) else doc[start:end]
+
+
+def _name_word(t: TokenTable, i: int) -> bool:
+    return t.pos[i] == "PROPN" and t.is_title[i] and t.lower[i].rstrip(".") not in cues().anaphora["personal_titles"] \
+        and t.ent_type[i] not in {"GPE", "ORG", "DATE"} and not (i > 0 and t.lower[i - 1] == "of")
+
+
 def _possessive_in_name(t: TokenTable, i: int) -> bool:
     """The 's of "People's Defence Forces" belongs to the name; that of "Haftar's army" does not."""
     return t.tag[i] == "POS" and i > 0 and t.is_title[i - 1] and t.ent_type[i - 1] not in {
@@ -221,6 +240,8 @@ def _ner_spans(doc: Doc, gaz: Gazetteer) -> list[tuple[Span, Actor, str]]:
             continue
         if type_ == "organisation" and any(t.lower[i] in heads for i in inside):
             type_ = "armed_group"
+        if type_ == "person":
+            span = _whole_personal_name(span)
         text = t.sentence_text(span.start, span.end)
         if type_ in {"person", "organisation"} and gaz.lookup(text) is None and _looks_like_place(span):
             type_ = "place"
