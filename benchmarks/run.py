@@ -69,7 +69,7 @@ def run(plan: Plan, seed: int, data: Path, out: Path, console: Console, rounds: 
                 advance(1)
 
             docs = plan.throughput_docs
-            advance = _step(progress, f"throughput a/a''/a'/b/c on {docs:,} docs", (4 * rounds + 1) * docs)
+            advance = _step(progress, f"throughput a/a''/a'/b/c on {docs:,} docs", 5 * rounds * docs)
             results["throughput"] = ingest.throughput(corpora[docs], work, advance, rounds)
             stages = results["throughput"]["stage_seconds"]
             results["slowest_stage"] = max(stages, key=stages.get)
