@@ -11,10 +11,11 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+import spacy
 from postgres import db_url, db_urls, pg_databases, pg_db_url, postgres_url  # noqa: F401 (fixtures)
 
 from actorgraph.extract.document import extract
-from actorgraph.extract.nlp import load
+from actorgraph.extract.nlp import PIPELINE, load
 from actorgraph.models import Document
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
@@ -39,6 +40,22 @@ def shared() -> Path:
     if not (SHARED / "ontology.yaml").exists():
         pytest.skip("../shared (dev corpus, examples and reference scorer) is not beside the repository")
     return SHARED
+
+
+@pytest.fixture(scope="session")
+def shared_texts(shared) -> list[str]:
+    """The development texts and the examples, for checks that the project's parse equals spaCy's."""
+    return [path.read_text(encoding="utf-8") for folder in ("dev", "examples")
+            for path in sorted((shared / folder).glob("*.txt"))]
+
+
+@pytest.fixture(scope="session")
+def spacy_as_installed():
+    """The pipeline as `spacy.load` gives it (blis, attribute ruler, lemmatizer), with the project's
+    line breaks: what the project's own parse must annotate alike."""
+    installed = spacy.load(PIPELINE)
+    installed.add_pipe("line_breaks", before="parser")
+    return installed
 
 
 def facts(extraction) -> set[tuple[str, str, str]]:

@@ -1,11 +1,10 @@
 """The spaCy pipeline as the extractor sees it."""
 import pytest
-import spacy
 from spacy.attrs import DEP, ENT_IOB, ENT_TYPE, HEAD, MORPH, POS, SENT_START, TAG
 from thinc.api import Model
 from threadpoolctl import threadpool_info
 
-from actorgraph.extract.nlp import PIPELINE, PipelineMissing, line_breaks, load
+from actorgraph.extract.nlp import PipelineMissing, line_breaks, load
 
 PARSE = [TAG, POS, MORPH, DEP, HEAD, SENT_START, ENT_IOB, ENT_TYPE]
 
@@ -52,12 +51,6 @@ def test_line_breaks_found_from_the_text_mark_what_a_visit_of_each_token_marks(n
     assert [t.is_sent_start for t in ours] == [t.is_sent_start for t in theirs]
 
 
-def _spacy_as_installed():
-    nlp = spacy.load(PIPELINE)
-    nlp.add_pipe("line_breaks", before="parser")
-    return nlp
-
-
 def _parse(doc):
     return doc.to_array(PARSE).tolist(), [str(t.morph) for t in doc]
 
@@ -68,17 +61,13 @@ def test_the_layers_multiply_through_numpy_on_one_blas_thread(nlp):
     assert {pool["num_threads"] for pool in threadpool_info() if pool["user_api"] == "blas"} == {1}
 
 
-def test_numpys_products_parse_and_find_names_as_blis_does(nlp):
-    installed = _spacy_as_installed()
-    for ours, theirs in zip(nlp.pipe(TEXTS), installed.pipe(TEXTS)):
+def test_numpys_products_parse_and_find_names_as_blis_does(nlp, spacy_as_installed):
+    for ours, theirs in zip(nlp.pipe(TEXTS), spacy_as_installed.pipe(TEXTS)):
         assert _parse(ours) == _parse(theirs), ours.text
         assert ours.ents
 
 
-def test_numpys_products_parse_the_dev_texts_as_blis_does(nlp, shared):
-    texts = [path.read_text(encoding="utf-8") for path in sorted((shared / "dev").glob("*.txt"))]
-    texts += [path.read_text(encoding="utf-8") for path in sorted((shared / "examples").glob("*.txt"))]
-    installed = _spacy_as_installed()
-    differing = [n for n, (ours, theirs) in enumerate(zip(nlp.pipe(texts), installed.pipe(texts)))
+def test_numpys_products_parse_the_dev_texts_as_blis_does(nlp, spacy_as_installed, shared_texts):
+    differing = [n for n, (ours, theirs) in enumerate(zip(nlp.pipe(shared_texts), spacy_as_installed.pipe(shared_texts)))
                  if _parse(ours) != _parse(theirs)]
-    assert texts and differing == []
+    assert shared_texts and differing == []

@@ -26,30 +26,20 @@ def _annotations(doc: Doc) -> tuple:
     return doc.to_array(ANNOTATIONS).tolist(), [str(t.morph) for t in doc], [t.lemma_ for t in doc]
 
 
-def _spacy_as_installed():
-    nlp = spacy.load(pipeline.PIPELINE)
-    nlp.add_pipe("line_breaks", before="parser")
-    return nlp
-
-
 def test_the_project_pipeline_runs_the_table_in_the_rulers_place(nlp):
     assert "tag_rules" in nlp.pipe_names and "attribute_ruler" not in nlp.pipe_names
     assert nlp.pipe_names.index("tag_rules") < nlp.pipe_names.index("lemma_table")
 
 
-def test_the_table_annotates_as_spacys_ruler_does(nlp):
-    installed = _spacy_as_installed()
+def test_the_table_annotates_as_spacys_ruler_does(nlp, spacy_as_installed):
     for text, ours in zip(TEXTS, nlp.pipe(TEXTS)):
-        assert _annotations(ours) == _annotations(installed(text)), text
+        assert _annotations(ours) == _annotations(spacy_as_installed(text)), text
 
 
-def test_the_table_annotates_the_dev_texts_as_spacys_ruler_does(nlp, shared):
-    texts = [path.read_text(encoding="utf-8") for path in sorted((shared / "dev").glob("*.txt"))]
-    texts += [path.read_text(encoding="utf-8") for path in sorted((shared / "examples").glob("*.txt"))]
-    installed = _spacy_as_installed()
-    differing = [n for n, (ours, theirs) in enumerate(zip(nlp.pipe(texts), installed.pipe(texts)))
+def test_the_table_annotates_the_dev_texts_as_spacys_ruler_does(nlp, spacy_as_installed, shared_texts):
+    differing = [n for n, (ours, theirs) in enumerate(zip(nlp.pipe(shared_texts), spacy_as_installed.pipe(shared_texts)))
                  if _annotations(ours) != _annotations(theirs)]
-    assert texts and differing == []
+    assert shared_texts and differing == []
 
 
 def _tagged(vocab) -> Doc:
@@ -79,8 +69,8 @@ def test_a_later_rule_overrides_an_earlier_one_and_two_token_rules_reach_their_i
     assert [t.pos_ for t in ours][1] == "AUX" and ours[2].lemma_ == "not" and str(ours[4].morph) == "Case=Acc"
 
 
-def test_a_full_cache_is_emptied_and_the_annotations_stay_the_same():
-    installed = _spacy_as_installed()
+def test_a_full_cache_is_emptied_and_the_annotations_stay_the_same(spacy_as_installed):
+    installed = spacy_as_installed
     table = compiled(installed.get_pipe("attribute_ruler"))
     table.MAX_CACHED = 3
     with installed.select_pipes(disable=["attribute_ruler", "lemmatizer"]):
