@@ -50,9 +50,10 @@ def load(name: str = PIPELINE) -> Language:
     ruler and its lemmatizer are swapped for tables of the same rules and lemmas (`tag_rules`,
     `lemma_table`: identical annotations, faster).
     Its layers multiply matrices through numpy's BLAS on one thread rather than through `blis`: the
-    same weights give the same annotations, and the parse took about 28 % less CPU on the 2-core AMD
-    EPYC this was measured on (`python -m benchmarks.run`, rows a and a''). One thread, because the matrices are small and the cores
-    belong to `ingest --jobs`: a second BLAS thread doubled the CPU for no gain in wall time.
+    same weights give the same annotations, and bare spaCy parsed 1.44x as fast on the 2-core AMD EPYC
+    this was measured on (`python -m benchmarks.run`, rows a and a''). One thread, because the
+    matrices are small and the cores belong to `ingest --jobs`: a second BLAS thread doubled the CPU
+    for no gain in wall time.
     The pipeline lives as long as the process, so its objects (and those loaded before it) are
     moved out of the garbage collector's sight (`gc.freeze`): full collections during an ingest
     then no longer walk the model's hundreds of thousands of objects."""
