@@ -15,8 +15,6 @@ from ..names import slug
 from .lexicon import Gazetteer, cues, gazetteer
 from .tokens import TokenTable, table
 
-TITLE_NOUNS = {"minister", "spokesman", "spokesperson", "president", "chief", "commander", "leader",
-               "secretary", "envoy", "ambassador", "general", "official", "governor"}
 NER_TYPES = {"PERSON": "person", "ORG": "organisation", "GPE": "place", "LOC": "place",
              "FAC": "place", "NORP": "population"}
 
@@ -214,8 +212,10 @@ def _whole_personal_name(span: Span) -> Span:
 
 
 def _name_word(t: TokenTable, i: int) -> bool:
-    return t.pos[i] == "PROPN" and t.is_title[i] and t.lower[i].rstrip(".") not in cues().anaphora["personal_titles"] \
-        and t.ent_type[i] not in {"GPE", "ORG", "DATE"} and not (i > 0 and t.lower[i - 1] == "of")
+    words, lower = cues().anaphora, t.lower[i].rstrip(".")
+    return (t.pos[i] == "PROPN" and t.is_title[i] and lower not in words["title_nouns"]
+            and lower not in words["personal_titles"] and t.ent_type[i] not in {"GPE", "ORG", "DATE"}
+            and not (i > 0 and t.lower[i - 1] == "of"))
 
 
 def _possessive_in_name(t: TokenTable, i: int) -> bool:
@@ -251,7 +251,7 @@ def _ner_spans(doc: Doc, gaz: Gazetteer) -> list[tuple[Span, Actor, str]]:
                 continue
         if type_ == "person" and len(inside) == 1 and t.lower[t.head[root]] in fighters:
             continue
-        if t.dep[root] == "compound" and doc[t.head[root]].lemma_ in TITLE_NOUNS:
+        if t.dep[root] == "compound" and doc[t.head[root]].lemma_ in words["title_nouns"]:
             continue
         if span.end < len(doc) and t.lower[span.end] in words["unit_heads"] and not t.is_title[span.end]:
             span, type_ = doc[span.start:span.end + 1], "armed_group"
