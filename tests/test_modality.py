@@ -12,6 +12,7 @@ def trigger(nlp, text, word):
 @pytest.mark.parametrize("text, word, expected", [
     ("Turkey armed the rebels.", "armed", "asserted"),
     ("Turkey did not arm the rebels.", "arm", "negated"),
+    ("Turkey has no ties to the rebels.", "ties", "negated"),
     ("Turkey denied arming the rebels.", "arming", "negated"),
     ("Turkey may have armed the rebels.", "armed", "hedged"),
     ("It seems that Turkey armed the rebels.", "armed", "hedged"),

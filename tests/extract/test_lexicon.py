@@ -4,7 +4,7 @@ from pathlib import Path
 
 import yaml
 
-from actorgraph.extract.lexicon import cues, gazetteer, load_gazetteer, ontology
+from actorgraph.extract.lexicon import SAFE_LOADER, cues, gazetteer, load_gazetteer, ontology
 from actorgraph.names import normalize
 
 PREDICATES = {"derived_from", "member_of", "leads", "cooperates_with", "supports", "hosts", "endorses", "mediates",
@@ -104,3 +104,20 @@ def test_field_groups_are_left_out_of_a_users_gazetteer(tmp_path, monkeypatch):
     path.write_text("actors:\n  - {id: kivu-front, name: Kivu Front, type: armed_group}\n")
     assert load_gazetteer(path).lookup("Irish National Liberation Army") is None
     assert load_gazetteer().lookup("Irish National Liberation Army") is not None
+
+
+def test_lexicon_words_that_yaml_1_1_reads_as_booleans_stay_words():
+    """'on', 'off' and 'no' are a preposition, a particle and a negation cue in cues.yaml; PyYAML's
+    YAML 1.1 reading made them booleans, and the frames that named them never matched."""
+    assert yaml.load("[on, off, no, yes, true, False]", Loader=SAFE_LOADER) == ["on", "off", "no", "yes", True, False]
+    lexicon = cues()
+    for frame in (*lexicon.verb_frames, *lexicon.noun_frames):
+        assert all(isinstance(way, str) for way in frame.via), frame
+    assert "no" in lexicon.modality["negation_words"]
+    assert "on" in next(f for f in lexicon.noun_frames if "attack" in f.nouns).via
+
+
+def test_attacks_on_an_actor_are_hostility(run):
+    found = {(r.subject.actor.name, r.predicate, r.object.actor.name) for r in run(
+        "Hezbollah launched attacks on Israel in October.").relations}
+    assert ("Hezbollah", "hostile_to", "Israel") in found

@@ -10,6 +10,7 @@ from spacy.tokens import Doc, Token
 
 from .lexicon import NounFrame, VerbFrame, cues, ontology
 from .mentions import TokenMention
+from .offices import office_holders
 from .patterns import Candidate, between_parties, structural_relations
 from .syntax import (Arguments, child, conjuncts, nearest_clause_verb, object_tokens, prep_objects, purpose_objects,
                      subject_tokens)
@@ -309,6 +310,7 @@ def candidates(doc: Doc, mentions: list[TokenMention]) -> list[Candidate]:
             found.extend(_trigger_candidates(doc, t, start, end, args, lexicon))
     found.extend(_phrase_candidates(doc, args))
     found.extend(structural_relations(doc, mentions, args))
+    found.extend(office_holders(doc, mentions, args))
     return found
 
 

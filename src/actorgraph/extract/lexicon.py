@@ -3,6 +3,7 @@ YAML under the package into frozen dataclasses."""
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass, field, replace
 from functools import cache, cached_property
 from importlib import resources
@@ -14,7 +15,20 @@ from ..models import Actor
 from ..names import normalize
 
 
-SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+BOOLEAN = "tag:yaml.org,2002:bool"
+
+
+class SAFE_LOADER(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
+    """PyYAML's safe loader (libyaml's when PyYAML has it) with YAML 1.2's booleans: only true and
+    false. YAML 1.1 also reads on, off, yes and no as booleans, and those are words in the
+    lexicons (the preposition of "attacks on X", the negation cue "no"): read as booleans they
+    never matched anything."""
+
+    yaml_implicit_resolvers = {first: [(tag, pattern) for tag, pattern in resolvers if tag != BOOLEAN]
+                               for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()}
+
+
+SAFE_LOADER.add_implicit_resolver(BOOLEAN, re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF"))
 
 
 def package_yaml(name: str) -> dict:
@@ -107,7 +121,7 @@ class Gazetteer:
 
 def load_gazetteer(path: str | Path | None = None) -> Gazetteer:
     """Read a gazetteer file (the packaged one by default); aliases index by normalised form."""
-    raw = yaml.safe_load(Path(path).read_text("utf-8")) if path else package_yaml("gazetteer.yaml")
+    raw = yaml.load(Path(path).read_text("utf-8"), Loader=SAFE_LOADER) if path else package_yaml("gazetteer.yaml")
     types = set(ontology().entity_types)
     entries: dict[str, GazetteerEntry] = {}
     by_alias: dict[str, str] = {}
@@ -215,6 +229,16 @@ class PhraseCue:
 
 
 @dataclass(frozen=True)
+class Offices:
+    """The words of a person's title (`offices.py`): what a title's last word makes its holder, and
+    the phrases read as one word."""
+    leader_titles: frozenset[str] = frozenset()
+    part_words: frozenset[str] = frozenset()
+    member_titles: frozenset[str] = frozenset()
+    joined: dict[str, str] = field(default_factory=dict, hash=False)
+
+
+@dataclass(frozen=True)
 class Cues:
     verb_frames: tuple[VerbFrame, ...]
     noun_frames: tuple[NounFrame, ...]
@@ -224,6 +248,7 @@ class Cues:
     compounds: dict[str, tuple[str, str | None]] = field(default_factory=dict)  # word -> (predicate, kind)
     allegiance: dict[str, frozenset[str]] = field(default_factory=dict)
     mediation: dict[str, frozenset[str]] = field(default_factory=dict)
+    offices: Offices = Offices()
 
     def frames_for_verb(self, lemma: str) -> list[VerbFrame]:
         return list(self._frames_by_word[0].get(lemma, ()))
@@ -279,4 +304,8 @@ def cues() -> Cues:
                 modality={k: _set(v) for k, v in raw["modality"].items()},
                 anaphora={k: _set(v) for k, v in raw["anaphora"].items()}, compounds=compounds,
                 allegiance={k: _set(v) for k, v in raw["allegiance"].items()},
-                mediation={k: _set(v) for k, v in raw["mediation"].items()})
+                mediation={k: _set(v) for k, v in raw["mediation"].items()},
+                offices=Offices(leader_titles=_set(raw["offices"]["leader_titles"]),
+                                part_words=_set(raw["offices"]["part_words"]),
+                                member_titles=_set(raw["offices"]["member_titles"]),
+                                joined={k.lower(): v for k, v in raw["offices"]["joined_titles"].items()}))

@@ -104,9 +104,9 @@ def _gazetteer_spans(doc: Doc, gaz: Gazetteer) -> list[tuple[Span, Actor, str]]:
 
 
 def _demonym_spans(doc: Doc, gaz: Gazetteer) -> list[tuple[Span, Actor, str]]:
-    """'Rwandan soldiers' and 'American forces' are the state acting; 'Uzbek fighters' is a
-    contingent; 'the Turks' is Turkey."""
-    words = cues().anaphora
+    """'Rwandan soldiers', 'American forces' and 'the Pakistani prime minister' are the state
+    acting; 'Uzbek fighters' is a contingent; 'the Turks' is Turkey."""
+    words, offices = cues().anaphora, cues().offices
     found, parse = [], table(doc)
     fighters, modifiers = words["fighter_nouns"], {"amod", "compound", "nmod"}
     for i, lower in enumerate(parse.lower):  # only a demonym, or a modifier of a fighter noun, can be one
@@ -132,7 +132,8 @@ def _demonym_spans(doc: Doc, gaz: Gazetteer) -> list[tuple[Span, Actor, str]]:
                     found.append((span, _text_actor(name, "contingent", gaz), "pattern"))
                 continue
             if state_id and (head.lower_ in words["force_nouns"] or head.lemma_ in words["force_nouns"]
-                             or head.lemma_ == "power" or head.lower_ in words["territory_nouns"]):
+                             or head.lemma_ == "power" or head.lower_ in words["territory_nouns"]
+                             or head.lower_ in offices.leader_titles or head.lower_ in offices.member_titles):
                 found.append((doc[token.i: head.i + 1], gaz.entries[state_id].actor, "demonym"))
                 continue
         if state_id and token.pos_ in {"NOUN", "PROPN"} and token.tag_ in {"NNS", "NNPS"}:

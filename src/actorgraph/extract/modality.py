@@ -37,10 +37,12 @@ def _conditional(t: TokenTable, chain: list[int]) -> bool:
 
 
 def _negated(t: TokenTable, chain: list[int]) -> bool:
-    """'did not arm', 'denied arming' - but 'cannot deny' is a double negative (a hedge)."""
+    """'did not arm', 'has no ties to', 'denied arming' - but 'cannot deny' is a double negative
+    (a hedge)."""
     words = cues().modality
     for depth, i in enumerate(chain):
-        negative = any(t.dep[c] == "neg" for c in t.children[i])
+        negative = any(t.dep[c] == "neg" or (t.dep[c] == "det" and t.lower[c] in words["negation_words"])
+                       for c in t.children[i])
         if depth > 0 and t.lemma[i] in words["negating_verbs"]:
             return not negative
         if depth <= 1 and negative:

@@ -20,7 +20,6 @@ LIST_OPENERS = {"-", "\u2013", "\u2014", ":", "("}
 LIST_CLOSERS = {"-", "\u2013", "\u2014", ")", ";", "."}
 MEMBERSHIP_VERBS = {"comprise", "include", "consist", "compose", "make", "unite", "group", "bring"}
 GROUP_TYPES = {"armed_group", "organisation", "government"}
-TITLES = {"president", "leader", "king", "premier", "chancellor", "emir", "ruler", "dictator"}
 
 
 @dataclass(frozen=True)
@@ -208,16 +207,6 @@ def _under_leader(doc: Doc, args: Arguments) -> list[Candidate]:
     return found
 
 
-def _titled_persons(doc: Doc, mentions: list[TokenMention]) -> list[Candidate]:
-    """'Belarusian President Alexander Lukashenko': a state-and-title mention right before a person."""
-    found = []
-    for before, after in zip(mentions, mentions[1:]):
-        if before.end == after.start and before.mention.actor.type == "state" \
-                and after.mention.actor.type == "person" and doc[before.end - 1].lower_ in TITLES:
-            found.append(Candidate(after, "leads", before, doc[before.end - 1], "np-pattern", 0.6))
-    return found
-
-
 def _killed_in_attack(doc: Doc, args: Arguments) -> list[Candidate]:
     """'Yuldashev died in a US drone strike' / 'Shekau dies during an attack by ISWAP fighters'."""
     found, parse, verbs = [], table(doc), {"die", "kill", "wound", "injure", "assassinate"}
@@ -256,5 +245,5 @@ def _contingents_within(doc: Doc, mentions: list[TokenMention], args: Arguments)
 def structural_relations(doc: Doc, mentions: list[TokenMention], args: Arguments) -> list[Candidate]:
     return [*_possessives(doc, mentions, args), *_hyphen_compounds(doc, args), *_allegiance(doc, args),
             *_brokered_talks(doc, args), *_listed_members(doc, mentions),
-            *_membership_verbs(doc, args), *_under_leader(doc, args), *_titled_persons(doc, mentions),
+            *_membership_verbs(doc, args), *_under_leader(doc, args),
             *_killed_in_attack(doc, args), *_contingents_within(doc, mentions, args)]

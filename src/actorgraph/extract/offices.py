@@ -1,0 +1,133 @@
+"""Office holders: a person the press names with a title holds an office in what the title names.
+
+"Nigeria's President Bola Tinubu", "Pakistani Prime Minister Shehbaz Sharif", "UN Secretary-General
+Antonio Guterres" and "the SDF commander, Mazloum Abdi" say who leads what; "Taliban chief spokesman
+Zabihullah Mujahid" and "Haqqani, the Taliban's interior minister" say who belongs to what. The
+title's last word decides (`offices` in cues.yaml): a leader's title means `leads`, unless another
+word makes it one part's ("army chief", "deputy commander"), and then, like any other office, it
+means `member_of`. What the title names is an actor inside it (a name, a possessive, "of X") or a
+demonym ("Pakistani"); a title that names nothing ("President Ilham Aliyev") gives nothing, since
+the text does not say of what.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+
+from spacy.tokens import Doc, Token
+
+from .lexicon import cues
+from .mentions import TokenMention
+from .patterns import GROUP_TYPES, Candidate
+from .syntax import Arguments
+
+HOLDER_TYPES = GROUP_TYPES | {"state"}
+SKIPPED = {"det", "case", "punct", "cc", "predet"}
+# how the words of a title before a name hang together ("US Secretary of State", "Nigeria's President")
+NOUN_PHRASE = {"compound", "amod", "nmod", "poss", "case", "det", "punct", "prep", "pobj", "nummod"}
+
+
+@dataclass(frozen=True)
+class Title:
+    """A title's words, lower-cased and with joined titles made one ('prime-minister'), each with the
+    token it ends on."""
+
+    words: tuple[str, ...]
+    tokens: tuple[Token, ...]
+
+    def office(self) -> tuple[str, Token] | None:
+        """(predicate, trigger) of the title's last office word, or None when it has none."""
+        offices = cues().offices
+        for word, token in zip(reversed(self.words), reversed(self.tokens)):
+            if word in offices.leader_titles:
+                part = any(w in offices.part_words for w in self.words if w != word)
+                return ("member_of" if part else "leads"), token
+            if word in offices.member_titles:
+                return "member_of", token
+        return None
+
+
+def read_title(tokens: list[Token]) -> Title:
+    """The title spelled by `tokens` (determiners, possessive marks and commas left out)."""
+    joined = cues().offices.joined
+    words, ends = [], []
+    for token in tokens:
+        if token.dep_ in SKIPPED and token.text not in {"-", "\u2013"}:
+            continue
+        if token.text in {"-", "\u2013"} and words:
+            words[-1] += "-"
+            continue
+        if words and words[-1].endswith("-"):
+            words[-1] += token.lower_
+            ends[-1] = token
+            continue
+        words.append(token.lower_)
+        ends.append(token)
+    text = " ".join(words)
+    for phrase, word in joined.items():
+        if f" {phrase} " in f" {text} ":
+            n = len(phrase.split())
+            at = next(i for i in range(len(words)) if " ".join(words[i:i + n]) == phrase)
+            words[at:at + n], ends[at:at + n] = [word], [ends[at] if " of " in phrase else ends[at + n - 1]]
+            text = " ".join(words)
+    return Title(tuple(words), tuple(ends))
+
+
+@cache
+def _office_words() -> frozenset[str]:
+    offices = cues().offices
+    return offices.leader_titles | offices.member_titles | offices.part_words | frozenset(
+        w for phrase in offices.joined for w in phrase.split())
+
+
+def _holder(tokens: list[Token], args: Arguments, person: TokenMention) -> TokenMention | None:
+    """What a title names: the first state or group named inside it that is not itself office
+    words ("Defence" in "Defence Minister" is no actor; "Pakistani Prime Minister" is Pakistan)."""
+    words = _office_words()
+    for token in tokens:
+        item = args.at.get(token.i)
+        if item is None or item is person or item.mention.actor.id == person.mention.actor.id:
+            continue
+        if item.mention.actor.type in HOLDER_TYPES and not all(
+                t.lower_ in words for t in token.doc[item.start:item.end]):
+            return item
+    return None
+
+
+def _of_phrase(noun: Token) -> list[Token]:
+    """The words of 'of X' after a title noun ('the chief of Lashkar-e-Islam')."""
+    return [t for prep in noun.children if prep.dep_ == "prep" and prep.lower_ == "of" for t in prep.subtree]
+
+
+def _titles_of(person: TokenMention, doc: Doc) -> list[list[Token]]:
+    """The titles a person is named with: the words before the name in its noun phrase, and any
+    title noun in apposition to it (either way round), each with its 'of X'."""
+    root = doc[person.start:person.end].root
+    start = person.start
+    while start > root.left_edge.i and doc[start - 1].dep_ in NOUN_PHRASE and not (
+            doc[start - 1].ent_type_ == "PERSON" and doc[start - 1].dep_ != "poss"):
+        start -= 1
+    found = [list(doc[start:person.start])] if start < person.start else []
+    nouns = [c for c in root.children if c.dep_ == "appos" and c.i >= person.end]
+    if root.dep_ == "appos" and root.head.i < person.start:
+        nouns.append(root.head)
+    for noun in nouns:
+        if noun.pos_ not in {"NOUN", "PROPN"}:
+            continue
+        found.append([t for t in doc[noun.left_edge.i:noun.i + 1] if t.i < person.start or t.i >= person.end]
+                     + _of_phrase(noun))
+    return found
+
+
+def office_holders(doc: Doc, mentions: list[TokenMention], args: Arguments) -> list[Candidate]:
+    """`leads` / `member_of` from every person named with a title that names what the office is in."""
+    found = []
+    for person in (m for m in mentions if m.mention.actor.type == "person"):
+        for tokens in _titles_of(person, doc):
+            title = read_title(tokens)
+            office = title.office()
+            holder = _holder(tokens, args, person) if office else None
+            if holder is not None:
+                predicate, trigger = office
+                found.append(Candidate(person, predicate, holder, trigger, "np-pattern", 0.6))
+    return found
