@@ -74,3 +74,18 @@ def test_a_personal_name_ner_cut_short_is_taken_whole_without_the_title(nlp):
     found = mentions(nlp, "Colonel Assimi Goita met the Minister of Security Mahamadou Sana in Bamako.")
     assert found["Mahamadou Sana"][:2] == ("Mahamadou Sana", "person")
     assert "Assimi Goita" in found and not any(name.startswith(("Colonel", "Security")) for name in found)
+
+
+def test_an_indirect_object_pronoun_is_not_its_clauses_subject(nlp):
+    found = mentions(nlp, "Hezbollah has grown stronger. Iran gave it weapons and money.")
+    assert found["it"][0] == "Hezbollah"
+
+
+def test_the_paramilitary_is_the_group_named_before(nlp):
+    found = mentions(nlp, "The Rapid Support Forces took El Fasher in October. The paramilitary denied the killings.")
+    assert found["The paramilitary"][0] == "Rapid Support Forces"
+
+
+def test_a_demonym_before_a_title_is_the_state(nlp):
+    found = mentions(nlp, "Pakistani Prime Minister Shehbaz Sharif flew to Riyadh.")
+    assert found["Pakistani Prime Minister"][:2] == ("Pakistan", "state")

@@ -1,4 +1,6 @@
 """Relations from short texts written for these tests, one behaviour each."""
+from actorgraph.extract.document import extract
+from actorgraph.models import Document
 from conftest import facts
 
 
@@ -120,3 +122,24 @@ def test_part_of_only_as_a_predicate(run):
     assert ("M23", "member_of", "AFC") in facts(run("The M23 is part of the AFC."))
     hosted = run("The UAE appears to host part of Hemedti's business network.")
     assert not [r for r in hosted.relations if r.predicate == "member_of"]
+
+
+def test_weapons_received_from_a_state_are_its_support(run):
+    found = facts(run("Hezbollah received weapons and money from Iran for years."))
+    assert ("Iran", "supports", "Hezbollah") in found
+
+
+def test_rounding_up_people_is_detention(run):
+    found = facts(run("Ethiopian soldiers rounded up dozens of Tigrayans in the capital."))
+    assert ("Ethiopia", "detains", "Tigrayans") in found
+
+
+def test_firing_at_an_actor_is_hostility_to_the_rule_frames_alone(nlp):
+    text = "Hezbollah has fired thousands of rockets at Israel since October."
+    found = facts(extract(Document(text=text, name="t"), nlp(text), rules_only=True))
+    assert ("Hezbollah", "hostile_to", "Israel") in found
+
+
+def test_ruling_a_place_is_control(run):
+    found = facts(run("Al-Shabaab still governs the town of Jilib."))
+    assert ("al-Shabaab", "controls", "Jilib") in found

@@ -293,7 +293,7 @@ def resolve_anaphora(doc: Doc, mentions: list[TokenMention]) -> list[TokenMentio
             covered.update(range(*span))
             continue
         excluded = set()
-        if token.dep_ in {"dobj", "pobj", "poss"} and token.lower_ not in {"its", "their", "his", "her"}:
+        if token.dep_ in {"dobj", "dative", "pobj", "poss"} and token.lower_ not in {"its", "their", "his", "her"}:
             excluded = _clause_subject_tokens(token)
         elif token.dep_ == "poss" and token.head.dep_ in {"attr", "oprd"}:
             excluded = _clause_subject_tokens(token)  # "the TTP remain their brothers": their is not the TTP
