@@ -143,3 +143,22 @@ def test_firing_at_an_actor_is_hostility_to_the_rule_frames_alone(nlp):
 def test_ruling_a_place_is_control(run):
     found = facts(run("Al-Shabaab still governs the town of Jilib."))
     assert ("al-Shabaab", "controls", "Jilib") in found
+
+
+def rule_facts(nlp, text: str) -> set[tuple[str, str, str]]:
+    return facts(extract(Document(text=text, name="t"), nlp(text), rules_only=True))
+
+
+def test_thanking_an_actor_is_endorsement(nlp):
+    assert ("Hamas", "endorses", "Iran") in rule_facts(nlp, "Hamas thanked Iran for its steadfast position.")
+
+
+def test_sharing_anothers_creed_is_shared_ideology(nlp):
+    assert ("TTP", "shares_ideology", "Taliban") in rule_facts(
+        nlp, "The TTP shares the Deobandi creed of the Afghan Taliban.")
+    assert ("Taliban", "shares_ideology", "al-Qaeda") in rule_facts(nlp, "The Taliban share the same creed with al-Qaeda.")
+
+
+def test_a_groups_armed_wing_is_its_member(nlp):
+    found = rule_facts(nlp, "Hamas's armed wing, the Izz al-Din al-Qassam Brigades, claimed the attack.")
+    assert any(s.endswith("Qassam Brigades") and p == "member_of" and o == "Hamas" for s, p, o in found)

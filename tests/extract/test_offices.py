@@ -52,3 +52,12 @@ def test_title_words_are_joined_as_the_press_writes_them(nlp):
 def test_office_holders_reach_the_extracted_relations(run):
     found = facts(run("Ethiopian Prime Minister Abiy Ahmed flew to Asmara on Sunday."))
     assert ("Abiy Ahmed", "leads", "Ethiopia") in found
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("UN rights chief Volker Turk condemned the strike.", ("Volker Turk", "member_of", "United Nations")),
+    ("The Kenyan head of mission, John Otieno, resigned.", ("John Otieno", "member_of", "Kenya")),
+])
+def test_the_chief_of_a_part_is_a_member_of_the_whole(nlp, text, expected):
+    found = offices(nlp, text)
+    assert expected in found and (expected[0], "leads", expected[2]) not in found

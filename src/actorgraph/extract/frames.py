@@ -71,6 +71,18 @@ def _needs_noun(verb: Token, nouns: frozenset[str]) -> list[Token]:
     return [h for h in heads if h.lemma_.lower() in nouns or h.lower_ in nouns]
 
 
+def _noun_owner(noun: Token, args: Arguments) -> list[TokenMention]:
+    """Whose a noun is: its possessor ('the BLA's creed'), else what follows 'of' ('the creed of the
+    Taliban'), else the actor the noun itself names ('the Taliban flag')."""
+    for owner in (c for c in noun.children if c.dep_ == "poss"):
+        if args.expand(owner):
+            return args.expand(owner)
+    for pobj in prep_objects(noun, {"of"}):
+        if args.expand(pobj):
+            return args.expand(pobj)
+    return args.expand(noun)
+
+
 def _verb_candidates(token: Token, frames: list[VerbFrame], args: Arguments) -> list[Candidate]:
     result: list[Candidate] = []
     subjects = [m for t in subject_tokens(token) for m in args.expand(t)]
@@ -90,7 +102,7 @@ def _verb_candidates(token: Token, frames: list[VerbFrame], args: Arguments) -> 
         if frame.needs_prep_noun and not prep_objects(token, {"under", "in", "into"}):
             continue
         if frame.object_from_noun_owner:
-            objects = [m for n in anchors[1:] for m in args.expand(n)]
+            objects = [m for n in anchors[1:] for m in _noun_owner(n, args)]
         else:
             objects = [m for a in anchors for t in object_tokens(a, frame.via) for m in args.expand(t)]
             if not objects and frame.needs_noun and frame.predicate == "supports":

@@ -94,6 +94,12 @@ def _holder(tokens: list[Token], args: Arguments, person: TokenMention) -> Token
     return None
 
 
+def _of_part(tokens: list[Token], holder: TokenMention) -> bool:
+    """'Pakistan's head of mission': the title heads a part of the holder ('of' a word that is not
+    the holder), so the person is a member of the holder, not its leader."""
+    return any(t.lower_ == "of" and not any(holder.start <= c.i < holder.end for c in t.subtree) for t in tokens)
+
+
 def _of_phrase(noun: Token) -> list[Token]:
     """The words of 'of X' after a title noun ('the chief of Lashkar-e-Islam')."""
     return [t for prep in noun.children if prep.dep_ == "prep" and prep.lower_ == "of" for t in prep.subtree]
@@ -129,5 +135,7 @@ def office_holders(doc: Doc, mentions: list[TokenMention], args: Arguments) -> l
             holder = _holder(tokens, args, person) if office else None
             if holder is not None:
                 predicate, trigger = office
+                if predicate == "leads" and _of_part(tokens, holder):
+                    predicate = "member_of"
                 found.append(Candidate(person, predicate, holder, trigger, "np-pattern", 0.6))
     return found

@@ -37,12 +37,17 @@ class Candidate:
 
 
 def _possessives(doc: Doc, mentions: list[TokenMention], args: Arguments) -> list[Candidate]:
+    """"Khalifa Haftar's LNA" (leads), "Iran's Quds Force" and "Hezbollah's Radwan Force" (member_of),
+    "Hamas's armed wing, the Qassam Brigades" (member_of, through the unit noun's apposition)."""
+    units = cues().anaphora["unit_heads"]
     found = []
     for item in mentions:
         last = doc[item.end - 1]
         if last.dep_ != "poss" and not (item.end < len(doc) and doc[item.end].tag_ == "POS"):
             continue
         owned = args.at.get(last.head.i)
+        if owned is None and last.head.lower_ in units:
+            owned = next((args.at[c.i] for c in last.head.children if c.dep_ == "appos" and c.i in args.at), None)
         if owned is None or owned is item or owned.mention.actor.id == item.mention.actor.id:
             continue
         owner_type, owned_type = item.mention.actor.type, owned.mention.actor.type
@@ -50,6 +55,8 @@ def _possessives(doc: Doc, mentions: list[TokenMention], args: Arguments) -> lis
             found.append(Candidate(item, "leads", owned, last.head, "np-pattern", 0.65))
         elif owner_type == "state" and owned_type in {"armed_group", "organisation"}:
             found.append(Candidate(owned, "member_of", item, last.head, "np-pattern", 0.6))
+        elif owner_type in GROUP_TYPES and owned_type in {"armed_group", "contingent"}:
+            found.append(Candidate(owned, "member_of", item, last.head, "np-pattern", 0.55))
     return found
 
 
