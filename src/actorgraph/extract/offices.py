@@ -3,11 +3,11 @@
 "Nigeria's President Bola Tinubu", "Pakistani Prime Minister Shehbaz Sharif", "UN Secretary-General
 Antonio Guterres" and "the SDF commander, Mazloum Abdi" say who leads what; "Taliban chief spokesman
 Zabihullah Mujahid" and "Haqqani, the Taliban's interior minister" say who belongs to what. The
-title's last word decides (`offices` in cues.yaml): a leader's title means `leads`, unless another
-word makes it one part's ("army chief", "deputy commander"), and then, like any other office, it
-means `member_of`. What the title names is an actor inside it (a name, a possessive, "of X") or a
-demonym ("Pakistani"); a title that names nothing ("President Ilham Aliyev") gives nothing, since
-the text does not say of what.
+title's last office word decides (`offices` in cues.yaml): a leader's title means `leads`, unless
+another word makes it one part's ("army chief", "deputy commander", "head of mission"), and then,
+like any other office, it means `member_of`. What the title names is an actor inside it (a name, a
+possessive, "of X", or a demonym, which `mentions.py` makes its state); a title that names nothing
+("President Ilham Aliyev") gives nothing, since the text does not say of what.
 """
 from __future__ import annotations
 
