@@ -74,13 +74,8 @@ def _needs_noun(verb: Token, nouns: frozenset[str]) -> list[Token]:
 def _noun_owner(noun: Token, args: Arguments) -> list[TokenMention]:
     """Whose a noun is: its possessor ('the BLA's creed'), else what follows 'of' ('the creed of the
     Taliban'), else the actor the noun itself names ('the Taliban flag')."""
-    for owner in (c for c in noun.children if c.dep_ == "poss"):
-        if args.expand(owner):
-            return args.expand(owner)
-    for pobj in prep_objects(noun, {"of"}):
-        if args.expand(pobj):
-            return args.expand(pobj)
-    return args.expand(noun)
+    owners = [c for c in noun.children if c.dep_ == "poss"] + prep_objects(noun, {"of"})
+    return next((found for found in map(args.expand, owners) if found), None) or args.expand(noun)
 
 
 def _verb_candidates(token: Token, frames: list[VerbFrame], args: Arguments) -> list[Candidate]:

@@ -237,6 +237,16 @@ class Offices:
     member_titles: frozenset[str] = frozenset()
     joined: dict[str, str] = field(default_factory=dict, hash=False)
 
+    @cached_property
+    def titles(self) -> frozenset[str]:
+        """Every word that ends a title (leader's or member's)."""
+        return self.leader_titles | self.member_titles
+
+    @cached_property
+    def words(self) -> frozenset[str]:
+        """Every word a title may be made of, the joined phrases' words included."""
+        return self.titles | self.part_words | frozenset(w for phrase in self.joined for w in phrase.split())
+
 
 @dataclass(frozen=True)
 class Cues:

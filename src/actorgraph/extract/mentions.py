@@ -133,7 +133,7 @@ def _demonym_spans(doc: Doc, gaz: Gazetteer) -> list[tuple[Span, Actor, str]]:
                 continue
             if state_id and (head.lower_ in words["force_nouns"] or head.lemma_ in words["force_nouns"]
                              or head.lemma_ == "power" or head.lower_ in words["territory_nouns"]
-                             or head.lower_ in offices.leader_titles or head.lower_ in offices.member_titles):
+                             or head.lower_ in offices.titles):
                 found.append((doc[token.i: head.i + 1], gaz.entries[state_id].actor, "demonym"))
                 continue
         if state_id and token.pos_ in {"NOUN", "PROPN"} and token.tag_ in {"NNS", "NNPS"}:

@@ -12,7 +12,6 @@ possessive, "of X", or a demonym, which `mentions.py` makes its state); a title 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cache
 
 from spacy.tokens import Doc, Token
 
@@ -63,27 +62,19 @@ def read_title(tokens: list[Token]) -> Title:
             continue
         words.append(token.lower_)
         ends.append(token)
-    text = " ".join(words)
     for phrase, word in joined.items():
-        if f" {phrase} " in f" {text} ":
-            n = len(phrase.split())
-            at = next(i for i in range(len(words)) if " ".join(words[i:i + n]) == phrase)
-            words[at:at + n], ends[at:at + n] = [word], [ends[at] if " of " in phrase else ends[at + n - 1]]
-            text = " ".join(words)
+        parts = phrase.split()
+        n = len(parts)
+        at = next((i for i in range(len(words) - n + 1) if words[i:i + n] == parts), None)
+        if at is not None:
+            words[at:at + n], ends[at:at + n] = [word], [ends[at] if "of" in parts else ends[at + n - 1]]
     return Title(tuple(words), tuple(ends))
-
-
-@cache
-def _office_words() -> frozenset[str]:
-    offices = cues().offices
-    return offices.leader_titles | offices.member_titles | offices.part_words | frozenset(
-        w for phrase in offices.joined for w in phrase.split())
 
 
 def _holder(tokens: list[Token], args: Arguments, person: TokenMention) -> TokenMention | None:
     """What a title names: the first state or group named inside it that is not itself office
     words ("Defence" in "Defence Minister" is no actor; "Pakistani Prime Minister" is Pakistan)."""
-    words = _office_words()
+    words = cues().offices.words
     for token in tokens:
         item = args.at.get(token.i)
         if item is None or item is person or item.mention.actor.id == person.mention.actor.id:
