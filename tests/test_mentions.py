@@ -89,3 +89,14 @@ def test_the_paramilitary_is_the_group_named_before(nlp):
 def test_a_demonym_before_a_title_is_the_state(nlp):
     found = mentions(nlp, "Pakistani Prime Minister Shehbaz Sharif flew to Riyadh.")
     assert found["Pakistani Prime Minister"][:2] == ("Pakistan", "state")
+
+
+def test_a_captured_capital_is_the_city_not_its_government(nlp):
+    found = mentions(nlp, "The Taliban seized Kabul on 15 August.")
+    assert found["Kabul"][:2] == ("Kabul", "place")
+
+
+def test_titles_stay_out_of_a_persons_name(nlp):
+    found = mentions(nlp, "A former ISI chief, Lt Gen Faiz Hameed, was photographed at the hotel.")
+    assert found["Faiz Hameed"][:2] == ("Faiz Hameed", "person")
+    assert found["ISI"][0] == "Inter-Services Intelligence"

@@ -162,3 +162,18 @@ def test_sharing_anothers_creed_is_shared_ideology(nlp):
 def test_a_groups_armed_wing_is_its_member(nlp):
     found = rule_facts(nlp, "Hamas's armed wing, the Izz al-Din al-Qassam Brigades, claimed the attack.")
     assert any(s.endswith("Qassam Brigades") and p == "member_of" and o == "Hamas" for s, p, o in found)
+
+
+def test_the_wing_or_province_of_a_group_is_its_member_not_its_offshoot(nlp):
+    found = rule_facts(nlp, "The PYD's armed wing, the YPG, holds the town.")
+    assert ("YPG", "member_of", "PYD") in found and ("YPG", "derived_from", "PYD") not in found
+    found = rule_facts(nlp, "ISWAP, the West African province of the Islamic State, struck Monguno.")
+    assert ("ISWAP", "member_of", "Islamic State") in found and ("ISWAP", "derived_from", "Islamic State") not in found
+
+
+def test_the_head_of_one_part_is_a_member_not_the_leader(nlp):
+    found = rule_facts(nlp, "Yasser al-Atta, the army's deputy commander, met the envoy of the Sudanese Armed Forces.")
+    assert not any(p == "leads" for _, p, _ in found)
+    found = rule_facts(nlp, "Abbas Nilforoushan, a commander of the IRGC, was killed.")
+    assert ("Abbas Nilforoushan", "member_of", "Islamic Revolutionary Guard Corps") in found
+    assert not any(p == "leads" for _, p, _ in found)

@@ -61,3 +61,13 @@ def test_office_holders_reach_the_extracted_relations(run):
 def test_the_chief_of_a_part_is_a_member_of_the_whole(nlp, text, expected):
     found = offices(nlp, text)
     assert expected in found and (expected[0], "leads", expected[2]) not in found
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Israel said it had killed Hassan Farhat, a Hamas commander, in Sidon.", ("Hassan Farhat", "member_of", "Hamas")),
+    ("Ali Hassan, a senior YBS commander, was wounded.", ("Ali Hassan", "member_of", "YBS")),
+])
+def test_a_leaders_title_with_an_article_is_one_of_several(nlp, text, expected):
+    found = offices(nlp, text)
+    assert expected in found
+    assert (expected[0], "leads", expected[2]) not in found

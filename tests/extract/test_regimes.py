@@ -51,6 +51,12 @@ def test_a_text_is_read_as_of_its_date(run):
     assert facts(run(text, published="2023-03-02")) == {("Taliban", "hosts", "TTP", "negated")}
 
 
+def test_a_capital_taken_or_visited_stays_a_place_on_any_date(run):
+    result = run("The Taliban captured Kabul. Hamas leaders later flew to Kabul.", published="2023-03-02")
+    assert ("Taliban", "controls", "Kabul", "asserted") in facts(result)
+    assert all(r.object.actor.name != "Taliban" for r in result.relations)
+
+
 def test_a_relation_is_read_as_of_its_own_date(run):
     result = run("In 2019, Damascus attacked Hayat Tahrir al-Sham. Today the Syrian government condemned "
                  "Hayat Tahrir al-Sham.", published="2025-03-01")

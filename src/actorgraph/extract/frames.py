@@ -201,6 +201,14 @@ def _noun_objects(noun: Token, via: tuple[str, ...], args: Arguments) -> list[To
     return []
 
 
+def _heads_a_part(noun: Token) -> bool:
+    """'a commander of the TIP' (one of several heads), 'Pakistan's army chief', 'the PMF's deputy
+    chairman' (the head of one part): a member of what the noun's owner names, not its leader."""
+    offices = cues().offices
+    return any((c.dep_ == "det" and c.lower_ in offices.indefinite)
+               or (c.dep_ in {"compound", "amod"} and c.lower_ in offices.part_words) for c in noun.children)
+
+
 def _noun_candidates(noun: Token, frames: list[NounFrame], args: Arguments) -> list[Candidate]:
     result: list[Candidate] = []
     for frame in frames:
@@ -224,10 +232,11 @@ def _noun_candidates(noun: Token, frames: list[NounFrame], args: Arguments) -> l
         if between and len(holders) >= 2:
             holders, objects = holders[:1], holders[1:]
         kind = frame.kinds.get(noun.lemma_.lower())
+        predicate = "member_of" if frame.predicate == "leads" and _heads_a_part(noun) else frame.predicate
         for h in holders:
             for o in objects:
                 s_, o_ = (o, h) if frame.inverse else (h, o)
-                candidate = Candidate(s_, frame.predicate, o_, noun, "noun-frame", 0.7, kind)
+                candidate = Candidate(s_, predicate, o_, noun, "noun-frame", 0.7, kind)
                 if _types_ok(candidate, frame.holder_types, frame.object_types):
                     result.append(candidate)
         if result:

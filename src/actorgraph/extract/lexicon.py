@@ -235,6 +235,7 @@ class Offices:
     leader_titles: frozenset[str] = frozenset()
     part_words: frozenset[str] = frozenset()
     member_titles: frozenset[str] = frozenset()
+    indefinite: frozenset[str] = frozenset()
     joined: dict[str, str] = field(default_factory=dict, hash=False)
 
     @cached_property
@@ -318,4 +319,5 @@ def cues() -> Cues:
                 offices=Offices(leader_titles=_set(raw["offices"]["leader_titles"]),
                                 part_words=_set(raw["offices"]["part_words"]),
                                 member_titles=_set(raw["offices"]["member_titles"]),
+                                indefinite=_set(raw["offices"]["indefinite"]),
                                 joined={k.lower(): v for k, v in raw["offices"]["joined_titles"].items()}))

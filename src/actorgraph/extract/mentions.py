@@ -95,7 +95,8 @@ def _gazetteer_spans(doc: Doc, gaz: Gazetteer) -> list[tuple[Span, Actor, str]]:
         span = doc[start:end]
         state = gaz.entries[doc.vocab.strings[match_id]].actor
         head = span.root.head
-        if span.root.dep_ == "pobj" and head.lower_ in locative and head.head.lemma_ not in {
+        captured = span.root.dep_ in {"dobj", "nsubjpass"} and head.lemma_ in cues().anaphora["capture_verbs"]
+        if captured or span.root.dep_ == "pobj" and head.lower_ in locative and head.head.lemma_ not in {
                 "authority", "government", "official", "regime", "leadership"}:
             found.append((span, _place(span.text), "seat"))
         else:
@@ -212,6 +213,14 @@ def _whole_personal_name(span: Span) -> Span:
     return span if (start, end) == (span.start, span.end) else doc[start:end]
 
 
+def _untitled(span: Span) -> Span:
+    """A person's name without the titles NER took in ('[Lt Gen] Faiz Hameed', '[Gen.] Hemedti')."""
+    words, t, start = cues().anaphora, table(span.doc), span.start
+    while start < span.end - 1 and t.lower[start].rstrip(".") in words["personal_titles"] | words["title_nouns"]:
+        start += 1
+    return span.doc[start:span.end]
+
+
 def _name_word(t: TokenTable, i: int) -> bool:
     words, lower = cues().anaphora, t.lower[i].rstrip(".")
     return (t.pos[i] == "PROPN" and t.is_title[i] and lower not in words["title_nouns"]
@@ -242,7 +251,7 @@ def _ner_spans(doc: Doc, gaz: Gazetteer) -> list[tuple[Span, Actor, str]]:
         if type_ == "organisation" and any(t.lower[i] in heads for i in inside):
             type_ = "armed_group"
         if type_ == "person":
-            span = _whole_personal_name(span)
+            span = _whole_personal_name(_untitled(span))
         text = t.sentence_text(span.start, span.end)
         if type_ in {"person", "organisation"} and gaz.lookup(text) is None and _looks_like_place(span):
             type_ = "place"
@@ -252,7 +261,7 @@ def _ner_spans(doc: Doc, gaz: Gazetteer) -> list[tuple[Span, Actor, str]]:
                 continue
         if type_ == "person" and len(inside) == 1 and t.lower[t.head[root]] in fighters:
             continue
-        if t.dep[root] == "compound" and doc[t.head[root]].lemma_ in words["title_nouns"]:
+        if type_ == "person" and t.dep[root] == "compound" and doc[t.head[root]].lemma_ in words["title_nouns"]:
             continue
         if span.end < len(doc) and t.lower[span.end] in words["unit_heads"] and not t.is_title[span.end]:
             span, type_ = doc[span.start:span.end + 1], "armed_group"

@@ -33,13 +33,14 @@ class Title:
 
     words: tuple[str, ...]
     tokens: tuple[Token, ...]
+    indefinite: bool = False
 
     def office(self) -> tuple[str, Token] | None:
         """(predicate, trigger) of the title's last office word, or None when it has none."""
         offices = cues().offices
         for word, token in zip(reversed(self.words), reversed(self.tokens)):
             if word in offices.leader_titles:
-                part = any(w in offices.part_words for w in self.words if w != word)
+                part = self.indefinite or any(w in offices.part_words for w in self.words if w != word)
                 return ("member_of" if part else "leads"), token
             if word in offices.member_titles:
                 return "member_of", token
@@ -47,11 +48,14 @@ class Title:
 
 
 def read_title(tokens: list[Token]) -> Title:
-    """The title spelled by `tokens` (determiners, possessive marks and commas left out)."""
-    joined = cues().offices.joined
-    words, ends = [], []
+    """The title spelled by `tokens` (determiners, possessive marks and commas left out). An
+    indefinite article makes the title one of several ("a Hamas commander", "a senior YBS commander"):
+    its holder is a member of what it names, not its head."""
+    offices = cues().offices
+    words, ends, indefinite = [], [], False
     for token in tokens:
         if token.dep_ in SKIPPED and token.text not in {"-", "\u2013"}:
+            indefinite |= token.dep_ == "det" and token.lower_ in offices.indefinite
             continue
         if token.text in {"-", "\u2013"} and words:
             words[-1] += "-"
@@ -62,13 +66,13 @@ def read_title(tokens: list[Token]) -> Title:
             continue
         words.append(token.lower_)
         ends.append(token)
-    for phrase, word in joined.items():
+    for phrase, word in offices.joined.items():
         parts = phrase.split()
         n = len(parts)
         at = next((i for i in range(len(words) - n + 1) if words[i:i + n] == parts), None)
         if at is not None:
             words[at:at + n], ends[at:at + n] = [word], [ends[at] if "of" in parts else ends[at + n - 1]]
-    return Title(tuple(words), tuple(ends))
+    return Title(tuple(words), tuple(ends), indefinite)
 
 
 def _holder(tokens: list[Token], args: Arguments, person: TokenMention) -> TokenMention | None:

@@ -20,6 +20,8 @@ def country_of(item: TokenMention) -> str | None:
     capital acting as the state, or (where the data allows) 'the <demonym> government'. Read from
     the words and how they were found, so a mention already resolved for one date can be again."""
     mention = item.mention
+    if mention.actor.type == "place":  # "in Kabul", "seized Kabul": the city, whoever rules it
+        return None
     if mention.via == "seat" or mention.via == "demonym" or normalize(mention.text) in gazetteer().regime_names:
         return country_named(mention.text)
     return None
