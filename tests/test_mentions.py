@@ -100,3 +100,21 @@ def test_titles_stay_out_of_a_persons_name(nlp):
     found = mentions(nlp, "A former ISI chief, Lt Gen Faiz Hameed, was photographed at the hotel.")
     assert found["Faiz Hameed"][:2] == ("Faiz Hameed", "person")
     assert found["ISI"][0] == "Inter-Services Intelligence"
+
+
+def test_an_object_is_never_its_own_clause_subject_under_another_mention(nlp):
+    found = [(m.mention.text, m.mention.actor.name) for m in _resolved(
+        nlp, "Fano fighters attacked a convoy. If Fano keeps fighting the army, Ethiopia will pull troops out of Oromia.")]
+    assert ("the army", "Fano") not in found
+
+
+def test_the_army_with_no_institution_of_its_own_is_the_state_the_text_is_about(nlp):
+    found = [(m.mention.text, m.mention.actor.name) for m in _resolved(
+        nlp, "Ethiopia says Fano is a threat. Fano fighters attacked a convoy. If Fano keeps fighting the army, "
+             "the war will spread.")]
+    assert ("the army", "Ethiopia") in found
+
+
+def _resolved(nlp, text):
+    doc = nlp(text)
+    return resolve_anaphora(doc, find_mentions(doc))

@@ -22,6 +22,7 @@ GROUPISH = {"armed_group", "organisation", "government", "state", "contingent"}
 PLURALISH = {"armed_group", "contingent", "population", "state", "government", "organisation"}
 INSTITUTION_NOUNS = {"junta", "regime", "government", "military", "army", "general", "administration",
                      "authority", "ministry", "parliament", "police"}
+STATE_FORCE_NOUNS = {"army", "military", "police"}
 GOVERNMENT_NOUNS = {"regime", "junta", "government", "administration", "authorities", "ministry"}
 WINDOW_SENTENCES = 3
 NAMED_WINDOW_SENTENCES = 8
@@ -89,7 +90,11 @@ def _candidates(doc: Doc, mentions: list[TokenMention], token: Token, sentences:
 
 def _pick(doc: Doc, candidates: list[TokenMention], types: set[str], excluded: set[int],
           prefer_name: str | None = None) -> TokenMention | None:
-    fitting = [m for m in candidates if m.mention.actor.type in types and m.start not in excluded]
+    """The most recent fitting candidate, subjects of its sentence first. `excluded` holds the tokens
+    of the anaphor's own clause subject: no mention of that actor fits ('Fano keeps fighting the
+    army' is not Fano's army, however often Fano was named before)."""
+    bound = {m.mention.actor.id for m in candidates if m.start in excluded}
+    fitting = [m for m in candidates if m.mention.actor.type in types and m.mention.actor.id not in bound]
     if prefer_name:
         last_word = [m for m in fitting if m.mention.actor.name.lower().split()[-1] == prefer_name]
         anywhere = [m for m in fitting if prefer_name in m.mention.actor.name.lower().split()]
@@ -121,12 +126,8 @@ def _institution(doc: Doc, mentions: list[TokenMention], span: tuple[int, int]) 
     """'the junta' / 'the military government' in a text about Myanmar is the gazetteer's
     'Myanmar junta' (or '... military government', '... regime'), if it has one."""
     gaz = gazetteer()
-    counts: dict[str, int] = {}
-    for m in mentions:
-        if m.mention.actor.type == "state":
-            counts[m.mention.actor.id] = counts.get(m.mention.actor.id, 0) + 1
     words = [t.text for t in doc[span[0]:span[1]] if t.dep_ != "det"]
-    for state_id in sorted(counts, key=lambda k: -counts[k]):
+    for state_id in _states_by_mentions(mentions):
         entry = gaz.entries[state_id]
         for prefix in (entry.actor.name, *entry.demonyms):
             for phrase in (" ".join(words), words[-1]):
@@ -134,6 +135,22 @@ def _institution(doc: Doc, mentions: list[TokenMention], span: tuple[int, int]) 
                 if found is not None and found.type in {"government", "organisation", "armed_group"}:
                     return found
     return None
+
+
+def _states_by_mentions(mentions: list[TokenMention]) -> list[str]:
+    """The states a text names, most named first (ties in order of first mention)."""
+    counts: dict[str, int] = {}
+    for m in mentions:
+        if m.mention.actor.type == "state":
+            counts[m.mention.actor.id] = counts.get(m.mention.actor.id, 0) + 1
+    return sorted(counts, key=lambda k: -counts[k])
+
+
+def _home_force(mentions: list[TokenMention]) -> Actor | None:
+    """'the army' or 'the police' with no institution of its own in the gazetteer: the forces of the
+    state the text names most, which is that state acting (a rebel group is not 'the army')."""
+    states = _states_by_mentions(mentions)
+    return gazetteer().entries[states[0]].actor if states else None
 
 
 def _leader_named(token: Token, by_start: dict[int, TokenMention]) -> Actor | None:
@@ -283,6 +300,8 @@ def resolve_anaphora(doc: Doc, mentions: list[TokenMention]) -> list[TokenMentio
             known = _leader_named(token, by_start)
             if known is None and token.lemma_.lower() in INSTITUTION_NOUNS:
                 known = _institution(doc, mentions, span)
+            if known is None and token.lemma_.lower() in STATE_FORCE_NOUNS:
+                known = _home_force(mentions)
             if known is not None:
                 result.append(_mention(known, doc[span[0]:span[1]], "coref"))
                 covered.update(range(*span))
