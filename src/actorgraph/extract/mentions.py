@@ -13,7 +13,9 @@ from spacy.util import filter_spans
 from ..models import Actor, Mention
 from ..names import slug
 from .lexicon import Gazetteer, cues, gazetteer
-from .tokens import TokenTable, table
+from .name_spans import (looks_like_place, possessive_in_name, split_at_punctuation, trimmed, untitled,
+                         whole_personal_name)
+from .tokens import table
 
 NER_TYPES = {"PERSON": "person", "ORG": "organisation", "GPE": "place", "LOC": "place",
              "FAC": "place", "NORP": "population"}
@@ -51,17 +53,6 @@ def _matchers(vocab) -> tuple[PhraseMatcher, PhraseMatcher, PhraseMatcher]:
         for seat in entry.seats:
             seats.add(actor.id, [tokenizer(seat)])
     return lower, exact, seats
-
-
-def _strip(span: Span) -> Span:
-    """Drop leading determiners and a trailing possessive marker from an entity span."""
-    start, end = span.start, span.end
-    doc, t = span.doc, table(span.doc)
-    while start < end and (t.lower[start] in {"the", "a", "an"} or t.is_space[start]):
-        start += 1
-    while end > start and (t.tag[end - 1] == "POS" or t.is_punct[end - 1] or t.is_space[end - 1]):
-        end -= 1
-    return doc[start:end]
 
 
 def _mention(actor: Actor, span: Span, via: str) -> TokenMention:
@@ -166,83 +157,15 @@ def _population_spans(doc: Doc, gaz: Gazetteer) -> list[tuple[Span, Actor, str]]
     return found
 
 
-def _split_at_punctuation(ent: Span) -> list[Span]:
-    """NER sometimes runs across ' - ' or ', ' into the next name; spaced punctuation splits it."""
-    parts, start, t = [], ent.start, table(ent.doc)
-    for i in range(ent.start, ent.end):
-        spaced = t.is_punct[i] and t.orth[i] != "'" and (
-            t.whitespace[i] or i == ent.start or t.orth[i] in {",", "(", ")", ";"})
-        if spaced:
-            if i > start:
-                parts.append(Span(ent.doc, start, i, label=ent.label))
-            start = i + 1
-    if start < ent.end:
-        parts.append(Span(ent.doc, start, ent.end, label=ent.label))
-    return parts
-
-
-def _looks_like_place(span: Span) -> bool:
-    """Context that makes an unknown name a place: 'the town of X', 'in X', 'X State', 'captured X'."""
-    words = cues().anaphora
-    root = span.root
-    head = root.head
-    if span[-1].lower_ in words["place_heads"]:
-        return True
-    if root.dep_ == "pobj" and head.lower_ in words["locative_preps"] - {"to", "on", "over", "from"}:
-        return True
-    if root.dep_ == "pobj" and head.lower_ == "of" and head.head.lemma_ in words["place_heads"]:
-        return True
-    if root.dep_ in {"appos", "compound"} and head.lemma_ in words["place_heads"]:
-        return True
-    if any(c.dep_ == "appos" and c.lemma_ in words["place_heads"] for c in root.children):
-        return True
-    return root.dep_ == "dobj" and head.lemma_ in words["capture_verbs"]
-
-
-def _whole_personal_name(span: Span) -> Span:
-    """A person's name as the parse joins it, where NER stopped short: 'Amadou Toumani [Toure]',
-    '[Therese] Kayikwamba Wagner'. Capitalised proper nouns joined by `compound` to the name's last
-    word are part of it; a title before the name ('President', 'Minister of Security') is not."""
-    doc, t = span.doc, table(span.doc)
-    start, end = span.start, span.end
-    while end < len(doc) and t.dep[end - 1] == "compound" and t.head[end - 1] == end and _name_word(t, end):
-        end += 1
-    while start > 0 and t.dep[start - 1] == "compound" and start <= t.head[start - 1] < end \
-            and _name_word(t, start - 1) and not doc[start].is_sent_start:
-        start -= 1
-    return span if (start, end) == (span.start, span.end) else doc[start:end]
-
-
-def _untitled(span: Span) -> Span:
-    """A person's name without the titles NER took in ('[Lt Gen] Faiz Hameed', '[Gen.] Hemedti')."""
-    words, t, start = cues().anaphora, table(span.doc), span.start
-    while start < span.end - 1 and t.lower[start].rstrip(".") in words["personal_titles"] | words["title_nouns"]:
-        start += 1
-    return span.doc[start:span.end]
-
-
-def _name_word(t: TokenTable, i: int) -> bool:
-    words, lower = cues().anaphora, t.lower[i].rstrip(".")
-    return (t.pos[i] == "PROPN" and t.is_title[i] and lower not in words["title_nouns"]
-            and lower not in words["personal_titles"] and t.ent_type[i] not in {"GPE", "ORG", "DATE"}
-            and not (i > 0 and t.lower[i - 1] == "of"))
-
-
-def _possessive_in_name(t: TokenTable, i: int) -> bool:
-    """The 's of "People's Defence Forces" belongs to the name; that of "Haftar's army" does not."""
-    return t.tag[i] == "POS" and i > 0 and t.is_title[i - 1] and t.ent_type[i - 1] not in {
-        "PERSON", "GPE", "LOC"}
-
-
 def _ner_spans(doc: Doc, gaz: Gazetteer) -> list[tuple[Span, Actor, str]]:
     words = cues().anaphora
     heads = words["organisation_heads"]
     fighters = cues().anaphora["fighter_nouns"]
     found, t = [], table(doc)
-    for part in (p for ent in t.entities for p in _split_at_punctuation(ent)):
+    for part in (p for ent in t.entities for p in split_at_punctuation(ent)):
         ent = part
         type_ = NER_TYPES.get(ent.label_)
-        span = _strip(ent)
+        span = trimmed(ent)
         inside = range(span.start, span.end)
         if not type_ or not len(inside) or not any(t.is_alpha[i] for i in inside):
             continue
@@ -251,9 +174,9 @@ def _ner_spans(doc: Doc, gaz: Gazetteer) -> list[tuple[Span, Actor, str]]:
         if type_ == "organisation" and any(t.lower[i] in heads for i in inside):
             type_ = "armed_group"
         if type_ == "person":
-            span = _whole_personal_name(_untitled(span))
+            span = whole_personal_name(untitled(span))
         text = t.sentence_text(span.start, span.end)
-        if type_ in {"person", "organisation"} and gaz.lookup(text) is None and _looks_like_place(span):
+        if type_ in {"person", "organisation"} and gaz.lookup(text) is None and looks_like_place(span):
             type_ = "place"
         root = span.root.i
         if type_ == "population":
@@ -275,7 +198,7 @@ def _ner_spans(doc: Doc, gaz: Gazetteer) -> list[tuple[Span, Actor, str]]:
         if t.is_title[i] and i > 0:
             start = i
             while start > 0 and (t.is_title[start - 1] or t.lower[start - 1] in {"al", "-", "of"}
-                                 or _possessive_in_name(t, start - 1)) and not doc[start - 1].is_sent_start:
+                                 or possessive_in_name(t, start - 1)) and not doc[start - 1].is_sent_start:
                 start -= 1
             while start < i and (not t.is_title[start] or t.lower[start] in {"the", "a", "an"}):
                 start += 1
