@@ -35,7 +35,7 @@ def figures(examples: list[Annotated], predictions: dict) -> dict:
 
 
 def scored(model, sets: dict[str, list[Annotated]]) -> dict:
-    return {name: figures(examples, predict_relations(model, examples, model.threshold))
+    return {name: figures(examples, predict_relations(model, examples, None))
             for name, examples in sets.items()}
 
 
@@ -49,7 +49,7 @@ def boosted_model(train: list[Annotated], cv: dict):
     """The boosted family fitted on every training text, with its cross-validated calibration and
     threshold and the same modality classifier and rule floors as the shipped model."""
     model = fit("boosted", train)
-    return replace(model, calibration=cv["calibration"], threshold=cv["threshold"],
+    return replace(model, calibration=cv["calibration"], threshold=cv["threshold"], thresholds=cv["thresholds"],
                    modality=fit_modality(modality_rows(train)), rule_precision=rule_precision(train))
 
 

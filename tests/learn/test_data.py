@@ -2,7 +2,8 @@
 from actorgraph.extract.document import _with_doc_aliases, token_mentions
 from actorgraph.extract.frames import candidates
 from actorgraph.extract.features import pairs
-from actorgraph.learn.data import Annotated, conflict_folds, gold_targets, rule_precision
+from actorgraph.learn.data import (Annotated, at_thresholds, choose_predicate_thresholds, conflict_folds,
+                                   gold_targets, rule_precision)
 from actorgraph.models import Document
 
 TEXT = "Turkey armed the Syrian National Army. Egypt mediated between Hamas and Israel."
@@ -70,3 +71,27 @@ def test_a_weight_counts_as_that_many_copies_of_a_row():
     plain = fit_logistic(X, Y, 1.0)
     assert np.allclose(weighted[0][0], repeated[0][0], atol=1e-3)
     assert not np.allclose(weighted[0][0], plain[0][0], atol=1e-3)
+
+
+def predicted(subject: str, predicate: str, obj: str, confidence: float) -> dict:
+    return {"subject": {"name": subject, "mention": subject}, "predicate": predicate,
+            "object": {"name": obj, "mention": obj}, "modality": "asserted", "confidence": confidence,
+            "evidence": {"text": f"{subject} {obj}"}}
+
+
+def test_a_predicate_the_model_scores_cautiously_gets_a_lower_threshold_of_its_own():
+    gold = {**GOLD, "relations": [*GOLD["relations"], {"s": "Hamas", "p": "hostile_to", "o": "Israel",
+                                                       "evidence": "Hamas and Israel"}]}
+    predictions = {"t": [predicted("Turkey", "supports", "Syrian National Army", 0.2),  # right, scored low
+                         predicted("Egypt", "hostile_to", "Israel", 0.2),               # wrong, scored as low
+                         predicted("Hamas", "hostile_to", "Israel", 0.6)]}
+    thresholds = choose_predicate_thresholds([gold], predictions, floor_precision=0.5, start=0.3)
+    assert thresholds["supports"] <= 0.2 < thresholds["hostile_to"]
+    assert {(r["subject"]["name"], r["predicate"]) for r in at_thresholds(predictions, thresholds)["t"]} == {
+        ("Turkey", "supports"), ("Hamas", "hostile_to")}
+
+
+def test_no_threshold_of_its_own_buys_recall_below_the_precision_floor():
+    predictions = {"t": [predicted("Turkey", "supports", "Syrian National Army", 0.6),
+                         predicted("Egypt", "supports", "Israel", 0.2), predicted("Turkey", "supports", "Egypt", 0.2)]}
+    assert choose_predicate_thresholds([GOLD], predictions, floor_precision=0.9, start=0.3) == {"supports": 0.3}

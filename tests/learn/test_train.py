@@ -70,6 +70,14 @@ def test_the_model_carries_what_it_was_built_from(trained, small):
     assert model.weights.shape == (13, len(model.vocabulary))
 
 
+def test_each_predicate_has_a_default_threshold_and_min_confidence_sets_one_for_all(trained):
+    model = load_model(trained[0])
+    assert set(model.thresholds) <= set(model.labels)
+    assert all(0.0 < t < 1.0 for t in model.thresholds.values())
+    assert model.cut() == {label: model.thresholds.get(label, model.threshold) for label in model.labels}
+    assert model.cut(0.7) == dict.fromkeys(model.labels, 0.7)
+
+
 def test_extract_uses_a_given_model_and_min_confidence_filters(trained, tmp_path):
     text = tmp_path / "note.txt"
     text.write_text("Rwanda armed the M23 in 2022, UN experts said. The M23 captured Goma in January 2025.\n")

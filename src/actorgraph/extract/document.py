@@ -158,7 +158,7 @@ def extract(document: Document, parsed: Doc, model: RelationModel | None = None,
     whose evidence lies in a rhetorical question or a burden-shifting sentence is marked so.
     Relations come from the learned model over every pair of actors in a sentence (the rules are
     its features, and their candidates calibrated on their own); `rules_only` gives the rules alone.
-    `min_confidence` (default: the model's threshold, chosen by cross-validation) filters."""
+    `min_confidence` filters (default: each predicate's threshold, chosen by cross-validation)."""
     anchor = document.published or dateline(document.text)
     mentions = token_mentions(parsed, anchor)
     actors = _with_doc_aliases(mentions)
@@ -166,10 +166,9 @@ def extract(document: Document, parsed: Doc, model: RelationModel | None = None,
     found = candidates(parsed, mentions)
     if not rules_only:
         model = model or default_model()
-        threshold = model.threshold if min_confidence is None else min_confidence
         found_pairs = pairs(parsed, mentions, found)
-        found = decide(found_pairs, model.confidences(found_pairs), model.labels, threshold, pair_trigger,
-                       model.rule_precision)
+        found = decide(found_pairs, model.confidences(found_pairs), model.labels, model.cut(min_confidence),
+                       pair_trigger, model.rule_precision)
     best: dict[tuple, Relation] = {}
     for relation in _finish_all(found, document, actors, anchor, args, None if rules_only else model):
         if rules_only and min_confidence is not None and relation.confidence < min_confidence:

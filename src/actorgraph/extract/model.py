@@ -101,6 +101,14 @@ class RelationModel:
     meta: dict
     modality: ModalityModel | None = None
     rule_precision: dict[str, float] = field(default_factory=dict)  # rule_key -> share right; "*": average
+    thresholds: dict[str, float] = field(default_factory=dict)  # predicate -> its own default threshold
+
+    def cut(self, min_confidence: float | None = None) -> dict[str, float]:
+        """The confidence each predicate needs: `min_confidence` for all when given, else each one's
+        own default (chosen by cross-validation), else the model's threshold."""
+        if min_confidence is not None:
+            return dict.fromkeys(self.labels, min_confidence)
+        return {label: self.thresholds.get(label, self.threshold) for label in self.labels}
 
     @cached_property
     def _weights_by_feature(self) -> np.ndarray:
@@ -119,7 +127,8 @@ class RelationModel:
 
     def save(self, path: str | Path) -> None:
         names = sorted(self.vocabulary, key=self.vocabulary.get)
-        header = dict(self.meta, labels=list(self.labels), threshold=self.threshold, rule_precision=self.rule_precision,
+        header = dict(self.meta, labels=list(self.labels), threshold=self.threshold, thresholds=self.thresholds,
+                      rule_precision=self.rule_precision,
                       calibration={k: list(v) for k, v in self.calibration.items()})
         arrays = {}
         if self.modality is not None:
@@ -149,11 +158,12 @@ def load_model(path: str | Path) -> RelationModel:
             f"{path}: the relation model was built for features v{header.get('feature_version')}, this code "
             f"computes v{FEATURE_VERSION}; rebuild it with `actorgraph train corpus/train -o {path}`")
     meta = {k: v for k, v in header.items()
-            if k not in {"labels", "calibration", "threshold", "modalities", "rule_precision"}}
+            if k not in {"labels", "calibration", "threshold", "thresholds", "modalities", "rule_precision"}}
     return RelationModel(labels=tuple(header["labels"]), vocabulary={n: i for i, n in enumerate(names)},
                          weights=weights, bias=bias, threshold=float(header["threshold"]),
                          calibration={k: tuple(v) for k, v in header["calibration"].items()}, meta=meta,
-                         modality=modality, rule_precision=dict(header.get("rule_precision") or {}))
+                         modality=modality, rule_precision=dict(header.get("rule_precision") or {}),
+                         thresholds={k: float(v) for k, v in (header.get("thresholds") or {}).items()})
 
 
 @cache
@@ -186,12 +196,12 @@ def _second_of(pair: Pair, rule: Candidate | None) -> bool:
     return pair.subject.start > pair.object.start
 
 
-def decide(pairs: list[Pair], confidence: np.ndarray, labels: tuple[str, ...], threshold: float,
+def decide(pairs: list[Pair], confidence: np.ndarray, labels: tuple[str, ...], thresholds: dict[str, float],
            trigger_of, rule_precision: dict[str, float] | None = None) -> list[Candidate]:
-    """The relations whose confidence reaches the threshold, as candidates carrying it. Where a rule
-    found the same relation, its trigger and kind are kept and its frame's precision is a floor
-    under the confidence. A mediator needs two parties: its two most likely ones in the sentence,
-    the first at the threshold, the second at half of it."""
+    """The relations whose confidence reaches their predicate's threshold, as candidates carrying it.
+    Where a rule found the same relation, its trigger and kind are kept and its frame's precision is
+    a floor under the confidence. A mediator needs two parties: its two most likely ones in the
+    sentence, the first at the threshold, the second at half of it."""
     rule_precision = rule_precision or {}
     symmetric = {name for name, spec in ontology().predicates.items() if spec.symmetric}
     found: list[Candidate] = []
@@ -205,12 +215,13 @@ def decide(pairs: list[Pair], confidence: np.ndarray, labels: tuple[str, ...], t
             if predicate == "mediates":
                 mediation.setdefault((pair.sentence.start, pair.subject.mention.actor.id), []).append((value, pair))
                 continue
-            if value < threshold or (predicate in symmetric and _second_of(pair, rule)):
+            if value < thresholds[predicate] or (predicate in symmetric and _second_of(pair, rule)):
                 continue
             found.append(Candidate(pair.subject, predicate, pair.object,
                                    rule.trigger if rule else trigger_of(pair),
                                    f"learned+{rule.extractor}" if rule else "learned", value,
                                    rule.kind if rule else None))
+    threshold = thresholds.get("mediates", 0.0)
     for parties in mediation.values():
         parties.sort(key=lambda item: -item[0])
         if len(parties) < 2 or parties[0][0] < threshold or parties[1][0] < threshold / 2:

@@ -5,7 +5,8 @@ vocabulary, no timestamps, so the same corpus gives the same file.
 
 The default threshold is the one with the best typed F1 among those whose out-of-fold precision is
 at least the rules' precision on the same texts: the model may only add recall, never trade away
-precision the rules had. Two model families can be compared on the same folds (`compare`): L2
+precision the rules had. From it, each predicate gets a threshold of its own where that raises F1
+at the same precision floor (`--min-confidence` still sets one for all). Two model families can be compared on the same folds (`compare`): L2
 logistic regression over the sparse features (shipped) and gradient-boosted trees (scikit-learn's
 histogram GBT over the most informative features of each predicate).
 """
@@ -23,9 +24,9 @@ from sklearn.feature_selection import chi2
 from ..extract.document import extract
 from ..extract.features import labels
 from .evaluate import score
-from .data import (C_GRID, SEED, Annotated, build_vocabulary, choose_threshold, conflict_folds, corpus_hash,
-                   design, fit_calibration, fit_logistic, fit_modality, model_from, modality_rows, row_weights,
-                   predict_relations, read_annotated, rule_precision)
+from .data import (C_GRID, SEED, Annotated, at_thresholds, build_vocabulary, choose_predicate_thresholds,
+                   choose_threshold, conflict_folds, corpus_hash, design, fit_calibration, fit_logistic, fit_modality,
+                   model_from, modality_rows, row_weights, predict_relations, read_annotated, rule_precision)
 from ..extract.model import MODEL, RULE, calibrate, feature_matrix, rule_backed
 from ..models import relation_json
 
@@ -124,8 +125,9 @@ def cross_validate(examples: list[Annotated], family: str = "logistic", C: float
     for model, held in zip(fitted, folds):
         predictions |= predict_relations(replace(model, calibration=calibration), [examples[i] for i in held], FLOOR)
     threshold, curve = choose_threshold(golds, predictions, rules_precision)
-    result = score(golds, {d: [r for r in rows if r["confidence"] >= threshold] for d, rows in predictions.items()})
-    return {"family": family, "C": C, "threshold": threshold, "calibration": calibration,
+    thresholds = choose_predicate_thresholds(golds, predictions, rules_precision, threshold)
+    result = score(golds, at_thresholds(predictions, thresholds))
+    return {"family": family, "C": C, "threshold": threshold, "thresholds": thresholds, "calibration": calibration,
             "rules_precision": rules_precision, **figures(result), "curve": curve}
 
 
@@ -157,8 +159,8 @@ def train_examples(examples: list[Annotated], C: float | None = None,
             "cv": {k: best[k] for k in ("typed_p_r_f1", "untyped_p_r_f1", "evidence_recall", "modality_acc")},
             "cv_rules": figures(rules)}
     model = replace(model_from(weights, bias, vocabulary, best["calibration"], best["threshold"], meta),
-                    modality=modality, rule_precision=rule_precision(examples))
-    report = {**meta, "threshold": best["threshold"], "tried": [
+                    modality=modality, rule_precision=rule_precision(examples), thresholds=best["thresholds"])
+    report = {**meta, "threshold": best["threshold"], "thresholds": best["thresholds"], "tried": [
         {"C": r["C"], "threshold": r["threshold"], "typed_p_r_f1": r["typed_p_r_f1"]} for r in tried]}
     return model, report
 
