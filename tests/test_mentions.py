@@ -118,3 +118,10 @@ def test_the_army_with_no_institution_of_its_own_is_the_state_the_text_is_about(
 def _resolved(nlp, text):
     doc = nlp(text)
     return resolve_anaphora(doc, find_mentions(doc))
+
+
+def test_the_army_is_the_state_force_named_before_not_a_mediator_state(nlp):
+    found = [(m.mention.text, m.mention.actor.name) for m in _resolved(
+        nlp, "The Sudanese Armed Forces (SAF) left the talks in Jeddah hosted by Saudi Arabia and the United States. "
+             "The army accused the RSF of violating the ceasefire.")]
+    assert ("The army", "Sudanese Armed Forces") in found

@@ -65,6 +65,8 @@ def _types_for(token: Token) -> set[str] | None:
     if token.pos_ == "NOUN" and (token.lemma_.lower() in nouns or token.lower_ in nouns or demonstrative):
         if token.lemma_.lower() in GOVERNMENT_NOUNS:
             return {"government", "state", "organisation"}
+        if token.lemma_.lower() in STATE_FORCE_NOUNS:
+            return {"organisation", "government", "state"}  # a rebel group is not 'the army' (unless so named)
         if token.lower_ in words["plural_group_nouns"]:
             return {"armed_group", "contingent"}
         return {"armed_group", "organisation", "government"}
@@ -147,8 +149,8 @@ def _states_by_mentions(mentions: list[TokenMention]) -> list[str]:
 
 
 def _home_force(mentions: list[TokenMention]) -> Actor | None:
-    """'the army' or 'the police' with no institution of its own in the gazetteer: the forces of the
-    state the text names most, which is that state acting (a rebel group is not 'the army')."""
+    """'the army' or 'the police' that no institution of the gazetteer, no named army and no recent
+    state force can be: the forces of the state the text names most, that state acting."""
     states = _states_by_mentions(mentions)
     return gazetteer().entries[states[0]].actor if states else None
 
@@ -300,8 +302,6 @@ def resolve_anaphora(doc: Doc, mentions: list[TokenMention]) -> list[TokenMentio
             known = _leader_named(token, by_start)
             if known is None and token.lemma_.lower() in INSTITUTION_NOUNS:
                 known = _institution(doc, mentions, span)
-            if known is None and token.lemma_.lower() in STATE_FORCE_NOUNS:
-                known = _home_force(mentions)
             if known is not None:
                 result.append(_mention(known, doc[span[0]:span[1]], "coref"))
                 covered.update(range(*span))
@@ -320,12 +320,15 @@ def resolve_anaphora(doc: Doc, mentions: list[TokenMention]) -> list[TokenMentio
         target = None
         if prefer:
             named = [m for m in _candidates(doc, result, token, NAMED_WINDOW_SENTENCES)
-                     if prefer in m.mention.actor.name.lower().split() and m.mention.actor.type in types]
+                     if prefer in m.mention.actor.name.lower().split() and m.mention.actor.type in types | GROUPISH]
             last_word = [m for m in named if m.mention.actor.name.lower().split()[-1] == prefer]
             target = (last_word or named or [None])[-1]
         target = target or _pick(doc, _candidates(doc, result, token), types, excluded, prefer)
-        if target is None:
+        actor = target.mention.actor if target else None
+        if actor is None and token.lemma_.lower() in STATE_FORCE_NOUNS:
+            actor = _home_force(mentions)
+        if actor is None:
             continue
-        result.append(_mention(target.mention.actor, doc[span[0]:span[1]], "coref"))
+        result.append(_mention(actor, doc[span[0]:span[1]], "coref"))
         covered.update(range(*span))
     return sorted(result, key=lambda m: m.start)
