@@ -13,7 +13,8 @@ import numpy as np
 import pytest
 
 from actorgraph.extract.features import FEATURE_VERSION
-from actorgraph.learn.data import corpus_hash
+from actorgraph.learn.data import corpus_hash, read_annotated
+from actorgraph.learn.train import cross_validate
 from actorgraph.extract.model import StaleModel, load_model, shipped_model_path
 
 CORPUS = Path(__file__).resolve().parents[2] / "corpus"
@@ -126,3 +127,10 @@ def test_extra_texts_weigh_as_asked_and_the_model_says_so(small, tmp_path):
                          str(tmp_path / "w0.npz"), cwd=tmp_path)
     assert refused.returncode == 1 and "weight of the extra texts must be positive" in refused.stderr
 
+
+
+def test_the_boosted_family_extracts_and_gets_thresholds_per_predicate_too(small):
+    examples = read_annotated([small])
+    result = cross_validate(examples, "boosted", rules_precision=0.0)
+    assert set(result["thresholds"]) <= set(load_model(shipped_model_path()).labels)
+    assert 0.0 <= result["typed_p_r_f1"][2] <= 1.0

@@ -104,11 +104,7 @@ class RelationModel:
     thresholds: dict[str, float] = field(default_factory=dict)  # predicate -> its own default threshold
 
     def cut(self, min_confidence: float | None = None) -> dict[str, float]:
-        """The confidence each predicate needs: `min_confidence` for all when given, else each one's
-        own default (chosen by cross-validation), else the model's threshold."""
-        if min_confidence is not None:
-            return dict.fromkeys(self.labels, min_confidence)
-        return {label: self.thresholds.get(label, self.threshold) for label in self.labels}
+        return cut(self, min_confidence)
 
     @cached_property
     def _weights_by_feature(self) -> np.ndarray:
@@ -140,6 +136,15 @@ class RelationModel:
             np.savez_compressed(out, weights=self.weights.astype(np.float32), bias=self.bias.astype(np.float32),
                                 vocabulary=np.array(names), header=np.array(json.dumps(header, sort_keys=True)),
                                 **arrays)
+
+
+def cut(model, min_confidence: float | None = None) -> dict[str, float]:
+    """The confidence each predicate needs from `model` (anything with `labels`, `threshold` and
+    `thresholds`): `min_confidence` for all when given, else each one's own default (chosen by
+    cross-validation), else the model's shared threshold."""
+    if min_confidence is not None:
+        return dict.fromkeys(model.labels, min_confidence)
+    return {label: model.thresholds.get(label, model.threshold) for label in model.labels}
 
 
 def load_model(path: str | Path) -> RelationModel:

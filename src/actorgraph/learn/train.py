@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
@@ -27,7 +27,7 @@ from .evaluate import score
 from .data import (C_GRID, SEED, Annotated, at_thresholds, build_vocabulary, choose_predicate_thresholds,
                    choose_threshold, conflict_folds, corpus_hash, design, fit_calibration, fit_logistic, fit_modality,
                    model_from, modality_rows, row_weights, predict_relations, read_annotated, rule_precision)
-from ..extract.model import MODEL, RULE, calibrate, feature_matrix, rule_backed
+from ..extract.model import MODEL, RULE, calibrate, cut, feature_matrix, rule_backed
 from ..models import relation_json
 
 FLOOR = 0.02
@@ -46,6 +46,10 @@ class BoostedModel:
     labels: tuple[str, ...] = labels()
     modality: object = None
     rule_precision: dict | None = None
+    thresholds: dict = field(default_factory=dict)
+
+    def cut(self, min_confidence: float | None = None) -> dict[str, float]:
+        return cut(self, min_confidence)
 
     def scores(self, found) -> np.ndarray:
         X = feature_matrix(found, self.vocabulary)
