@@ -226,7 +226,7 @@ def decide(pairs: list[Pair], confidence: np.ndarray, labels: tuple[str, ...], t
                                    rule.trigger if rule else trigger_of(pair),
                                    f"learned+{rule.extractor}" if rule else "learned", value,
                                    rule.kind if rule else None))
-    threshold = thresholds.get("mediates", 0.0)
+    threshold = thresholds["mediates"]
     for parties in mediation.values():
         parties.sort(key=lambda item: -item[0])
         if len(parties) < 2 or parties[0][0] < threshold or parties[1][0] < threshold / 2:

@@ -28,7 +28,7 @@ from ..extract.model import MODEL, RULE, ModalityModel, RelationModel, rule_key
 from ..extract.nlp import parse
 from ..extract.timex import dateline
 from ..models import Document, relation_json
-from .evaluate import GOLD_SUFFIX, alias_table, gold_files, judged_pairs, load_gold, resolve, score, text_beside
+from .evaluate import GOLD_SUFFIX, alias_table, gold_files, judged_pairs, load_gold, prf, resolve, score, text_beside
 
 SEED = 13
 MIN_FEATURE_COUNT = 2
@@ -274,11 +274,19 @@ def choose_predicate_thresholds(golds: list[dict], predictions: dict[str, list[d
     """Each predicate's own threshold, from `start` (the shared one), moved one predicate at a time
     (two passes) wherever that raises typed F1 and keeps precision at least `floor_precision`: a
     predicate the model scores cautiously (detention, control) needs less confidence than one it
-    scores eagerly, at the same precision overall."""
+    scores eagerly, at the same precision overall. A fact's key holds its predicate, so the typed
+    counts are sums over predicates: the texts are scored once per candidate threshold, and every
+    combination is added up from those rows."""
+    counts = {t: {row.predicate: (row.tp, row.predicted)
+                  for row in score(golds, at_threshold(predictions, t)).per_predicate}
+              for t in sorted({start, *PREDICATE_THRESHOLDS})}
+    gold = score(golds, {}).gold_facts
     thresholds = dict.fromkeys(sorted({r["predicate"] for rows in predictions.values() for r in rows}), start)
 
     def f1(candidate: dict[str, float]) -> float:
-        p, _, f = score(golds, at_thresholds(predictions, candidate)).typed_p_r_f1
+        tp = sum(counts[t].get(predicate, (0, 0))[0] for predicate, t in candidate.items())
+        predicted = sum(counts[t].get(predicate, (0, 0))[1] for predicate, t in candidate.items())
+        p, _, f = prf(tp, predicted, gold)
         return f if p >= floor_precision else -1.0
 
     best = f1(thresholds)
