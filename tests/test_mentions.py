@@ -125,3 +125,33 @@ def test_the_army_is_the_state_force_named_before_not_a_mediator_state(nlp):
         nlp, "The Sudanese Armed Forces (SAF) left the talks in Jeddah hosted by Saudi Arabia and the United States. "
              "The army accused the RSF of violating the ceasefire.")]
     assert ("The army", "Sudanese Armed Forces") in found
+
+
+def test_a_demonym_on_what_a_state_supplies_is_the_state(nlp):
+    found = mentions(nlp, "The junta has survived on Emirati money, Russian support and Iranian and Turkish weapons.")
+    assert found["Emirati"][:2] == ("United Arab Emirates", "state")
+    assert found["Russian"][:2] == ("Russia", "state")
+    assert found["Iranian"][:2] == ("Iran", "state")
+    assert found["Turkish"][:2] == ("Turkey", "state")
+
+
+def test_demonyms_listed_on_one_force_are_each_a_state(nlp):
+    found = mentions(nlp, "He was captured by British and US troops, and Russian and Iranian advisers met him later.")
+    assert found["British"][:2] == ("United Kingdom", "state")
+    assert found["US"][:2] == ("United States", "state")
+    assert found["Russian"][:2] == ("Russia", "state")
+    assert found["Iranian"][:2] == ("Iran", "state")
+
+
+def test_a_persons_government_is_the_state_the_person_leads(nlp):
+    found = [(m.mention.text, m.mention.actor.name) for m in _resolved(
+        nlp, "Recep Tayyip Erdogan said his government would never accept the YPG. "
+             "The government of President Putin sent advisers.")]
+    assert ("government", "Turkey") in found
+    assert ("government", "Russian government") in found
+
+
+def test_an_unknown_persons_government_is_the_state_the_text_is_about(nlp):
+    found = [(m.mention.text, m.mention.actor.name) for m in _resolved(
+        nlp, "Armenia protested to Azerbaijan. Azerbaijan refused. Later, Ilham Aliyev's government closed the road.")]
+    assert ("government", "Azerbaijan") in found

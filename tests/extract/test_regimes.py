@@ -64,6 +64,11 @@ def test_a_relation_is_read_as_of_its_own_date(run):
     assert subjects == {"Assad government", "Syrian transitional government"}
 
 
+def test_a_leaders_government_is_the_regime_he_led_on_the_date(run):
+    result = run("In 2003 Omar al-Bashir's government armed the Janjaweed against the Darfur rebels.", published="2024-05-01")
+    assert ("Bashir government", "supports", "Janjaweed") in {(s, p, o) for s, p, o, _ in facts(result)}
+
+
 def test_a_pronoun_for_a_group_is_the_group_not_its_country(run):
     result = run("The Afghan Taliban returned to power in 2021. Since then they have provided safe havens to the TTP.",
                  published="2023-05-01")

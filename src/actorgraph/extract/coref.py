@@ -124,6 +124,33 @@ def _owner_group(doc: Doc, mentions: list[TokenMention], owner: TokenMention) ->
     return groups[-1].mention.actor if groups else None
 
 
+def _owner(token: Token, covered: set[int], mentions: list[TokenMention]) -> TokenMention | None:
+    """Whose thing a noun is: its possessor ('Al-Jolani's group', 'his government', a pronoun
+    already resolved), a name compounded with it ('the Putin regime'), or for a government the
+    person of 'of' ('the government of President Erdogan')."""
+    owners = [c for c in token.children if c.dep_ == "poss" or (c.dep_ == "compound" and c.i in covered)]
+    if token.lemma_.lower() in GOVERNMENT_NOUNS:
+        owners += [o for p in token.children if p.dep_ == "prep" and p.lower_ == "of"
+                   for o in p.children if o.dep_ == "pobj"]
+    for owner in owners:
+        found = next((m for m in mentions if m.start <= owner.i < m.end), None)
+        if found is not None:
+            return found
+    return None
+
+
+def _led_government(mentions: list[TokenMention], owner: TokenMention) -> Actor | None:
+    """'Bashir's government', 'his government', 'the regime of Erdogan': the state or government the
+    gazetteer says the person leads, else the state the text names most."""
+    gaz = gazetteer()
+    entry = gaz.entries.get(owner.mention.actor.id)
+    led = [gaz.entries[i].actor for i in (entry.leads if entry else ()) if i in gaz.entries]
+    governing = [a for a in led if a.type in {"state", "government"}]
+    if governing:
+        return governing[0]
+    return _home_force(mentions) if not led else None
+
+
 def _institution(doc: Doc, mentions: list[TokenMention], span: tuple[int, int]) -> Actor | None:
     """'the junta' / 'the military government' in a text about Myanmar is the gazetteer's
     'Myanmar junta' (or '... military government', '... regime'), if it has one."""
@@ -287,11 +314,10 @@ def resolve_anaphora(doc: Doc, mentions: list[TokenMention]) -> list[TokenMentio
             continue
         span = (token.i, token.i + 1)
         if token.pos_ == "NOUN":
-            owner = next((c for c in token.children if c.dep_ == "poss" or (
-                c.dep_ == "compound" and c.i in covered)), None)
-            owner_mention = by_start.get(owner.left_edge.i) if owner is not None else None
+            owner_mention = _owner(token, covered, result)
             if owner_mention and owner_mention.mention.actor.type == "person":
-                target = _owner_group(doc, result, owner_mention)
+                governs = token.lemma_.lower() in GOVERNMENT_NOUNS
+                target = _led_government(result, owner_mention) if governs else _owner_group(doc, result, owner_mention)
                 if target:
                     result.append(_mention(target, doc[token.i:token.i + 1], "coref"))
                     covered.add(token.i)

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from spacy.matcher import PhraseMatcher
-from spacy.tokens import Doc, Span
+from spacy.tokens import Doc, Span, Token
 from spacy.util import filter_spans
 
 from ..models import Actor, Mention
@@ -126,14 +126,32 @@ def _demonym_spans(doc: Doc, gaz: Gazetteer) -> list[tuple[Span, Actor, str]]:
             if state_id and (head.lower_ in words["force_nouns"] or head.lemma_ in words["force_nouns"]
                              or head.lemma_ == "power" or head.lower_ in words["territory_nouns"]
                              or head.lower_ in offices.titles):
-                found.append((doc[token.i: head.i + 1], gaz.entries[state_id].actor, "demonym"))
+                listed = any(doc[k].dep_ in {"cc", "conj"} for k in range(token.i + 1, head.i))
+                found.append((doc[token.i: token.i + 1 if listed else head.i + 1], gaz.entries[state_id].actor, "demonym"))
                 continue
+        if state_id and _supplies_or_acts(token, gaz, words, offices):
+            found.append((doc[token.i: token.i + 1], gaz.entries[state_id].actor, "demonym"))
+            continue
         if state_id and token.pos_ in {"NOUN", "PROPN"} and token.tag_ in {"NNS", "NNPS"}:
             if token.dep_ in {"nsubj", "nsubjpass"}:
                 found.append((doc[token.i: token.i + 1], gaz.entries[state_id].actor, "demonym"))
             else:
                 found.append((doc[token.i: token.i + 1], _text_actor(token.text, "population", gaz), "demonym"))
     return found
+
+
+def _supplies_or_acts(token: Token, gaz: Gazetteer, words, offices) -> bool:
+    """A demonym on what a state supplies ('Iranian weapons', 'Emirati money'), or listed after
+    another demonym on a force ('Russian and Iranian advisers'): the state giving or acting."""
+    lead = token
+    while lead.dep_ == "conj" and lead.head.i < lead.i and lead.head.lower_ in gaz.by_demonym:
+        lead = lead.head
+    head = lead.head
+    if lead.dep_ not in {"amod", "compound", "nmod"} or head.i <= lead.i:
+        return False
+    nouns = {head.lower_, head.lemma_}
+    return bool(nouns & words["materiel_nouns"]) or (lead is not token and bool(
+        nouns & (words["force_nouns"] | words["territory_nouns"] | offices.titles)))
 
 
 def _population_spans(doc: Doc, gaz: Gazetteer) -> list[tuple[Span, Actor, str]]:

@@ -17,13 +17,18 @@ if TYPE_CHECKING:
 
 def country_of(item: TokenMention) -> str | None:
     """The country whose government a mention names by its regime, or None: a listed name, a
-    capital acting as the state, or (where the data allows) 'the <demonym> government'. Read from
+    capital acting as the state, (where the data allows) 'the <demonym> government', or a government
+    noun resolved to a state ('the government', 'Bashir's government'). Read from
     the words and how they were found, so a mention already resolved for one date can be again."""
     mention = item.mention
     if mention.actor.type == "place":  # "in Kabul", "seized Kabul": the city, whoever rules it
         return None
-    if mention.via == "seat" or mention.via == "demonym" or normalize(mention.text) in gazetteer().regime_names:
+    gaz = gazetteer()
+    if mention.via == "seat" or mention.via == "demonym" or normalize(mention.text) in gaz.regime_names:
         return country_named(mention.text)
+    words = normalize(mention.text).split()
+    if mention.via == "coref" and mention.actor.id in gaz.regimes and words and words[-1] in gaz.government_nouns:
+        return mention.actor.id  # "the government", "Bashir's government" resolved to a state
     return None
 
 
