@@ -128,7 +128,6 @@ def test_extra_texts_weigh_as_asked_and_the_model_says_so(small, tmp_path):
     assert refused.returncode == 1 and "weight of the extra texts must be positive" in refused.stderr
 
 
-
 def test_the_boosted_family_extracts_and_gets_thresholds_per_predicate_too(small):
     examples = read_annotated([small])
     result = cross_validate(examples, "boosted", rules_precision=0.0)

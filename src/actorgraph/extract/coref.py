@@ -142,13 +142,11 @@ def _owner(token: Token, covered: set[int], mentions: list[TokenMention]) -> Tok
 def _led_government(mentions: list[TokenMention], owner: TokenMention) -> Actor | None:
     """'Bashir's government', 'his government', 'the regime of Erdogan': the state or government the
     gazetteer says the person leads, else the state the text names most."""
-    gaz = gazetteer()
-    entry = gaz.entries.get(owner.mention.actor.id)
-    led = [gaz.entries[i].actor for i in (entry.leads if entry else ()) if i in gaz.entries]
-    governing = [a for a in led if a.type in {"state", "government"}]
-    if governing:
-        return governing[0]
-    return _home_force(mentions) if not led else None
+    gaz, person = gazetteer(), owner.mention.actor.id
+    governing = gaz.led_by(person, {"state", "government"})
+    if governing is not None:
+        return governing
+    return _home_force(mentions) if gaz.led_by(person) is None else None
 
 
 def _institution(doc: Doc, mentions: list[TokenMention], span: tuple[int, int]) -> Actor | None:

@@ -108,11 +108,12 @@ class Gazetteer:
     regime_names: dict[str, str] = field(default_factory=dict)  # normalised name -> country id
     government_nouns: frozenset[str] = frozenset()
 
-    def led_by(self, person_id: str) -> Actor | None:
-        """The organisation a known person heads, if the gazetteer says so."""
+    def led_by(self, person_id: str, types: set[str] | None = None) -> Actor | None:
+        """The organisation a known person heads (the first of `types`, when given), if the
+        gazetteer says so."""
         entry = self.entries.get(person_id)
         led = [self.entries[i].actor for i in (entry.leads if entry else ()) if i in self.entries]
-        return led[0] if led else None
+        return next((a for a in led if types is None or a.type in types), None)
 
     def lookup(self, text: str) -> Actor | None:
         actor_id = self.by_alias.get(normalize(text))

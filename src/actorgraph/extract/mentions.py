@@ -123,9 +123,7 @@ def _demonym_spans(doc: Doc, gaz: Gazetteer) -> list[tuple[Span, Actor, str]]:
                     name = " ".join(t.text for t in span if t.dep_ != "det")
                     found.append((span, _text_actor(name, "contingent", gaz), "pattern"))
                 continue
-            if state_id and (head.lower_ in words["force_nouns"] or head.lemma_ in words["force_nouns"]
-                             or head.lemma_ == "power" or head.lower_ in words["territory_nouns"]
-                             or head.lower_ in offices.titles):
+            if state_id and _state_acts_through(head, words, offices):
                 listed = any(doc[k].dep_ in {"cc", "conj"} for k in range(token.i + 1, head.i))
                 found.append((doc[token.i: token.i + 1 if listed else head.i + 1], gaz.entries[state_id].actor, "demonym"))
                 continue
@@ -149,9 +147,15 @@ def _supplies_or_acts(token: Token, gaz: Gazetteer, words, offices) -> bool:
     head = lead.head
     if lead.dep_ not in {"amod", "compound", "nmod"} or head.i <= lead.i:
         return False
-    nouns = {head.lower_, head.lemma_}
-    return bool(nouns & words["materiel_nouns"]) or (lead is not token and bool(
-        nouns & (words["force_nouns"] | words["territory_nouns"] | offices.titles)))
+    return bool({head.lower_, head.lemma_} & words["materiel_nouns"]) or (
+        lead is not token and _state_acts_through(head, words, offices))
+
+
+def _state_acts_through(head: Token, words, offices) -> bool:
+    """A noun a demonym before it makes the state acting: its forces ('Rwandan soldiers'), its power,
+    its territory ('Afghan soil') or an office ('the Pakistani prime minister')."""
+    return (head.lower_ in words["force_nouns"] or head.lemma_ in words["force_nouns"] or head.lemma_ == "power"
+            or head.lower_ in words["territory_nouns"] or head.lower_ in offices.titles)
 
 
 def _population_spans(doc: Doc, gaz: Gazetteer) -> list[tuple[Span, Actor, str]]:

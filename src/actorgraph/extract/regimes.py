@@ -23,10 +23,10 @@ def country_of(item: TokenMention) -> str | None:
     mention = item.mention
     if mention.actor.type == "place":  # "in Kabul", "seized Kabul": the city, whoever rules it
         return None
-    gaz = gazetteer()
-    if mention.via == "seat" or mention.via == "demonym" or normalize(mention.text) in gaz.regime_names:
+    gaz, norm = gazetteer(), normalize(mention.text)
+    if mention.via == "seat" or mention.via == "demonym" or norm in gaz.regime_names:
         return country_named(mention.text)
-    words = normalize(mention.text).split()
+    words = norm.split()
     if mention.via == "coref" and mention.actor.id in gaz.regimes and words and words[-1] in gaz.government_nouns:
         return mention.actor.id  # "the government", "Bashir's government" resolved to a state
     return None
