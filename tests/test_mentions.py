@@ -155,3 +155,22 @@ def test_an_unknown_persons_government_is_the_state_the_text_is_about(nlp):
     found = [(m.mention.text, m.mention.actor.name) for m in _resolved(
         nlp, "Armenia protested to Azerbaijan. Azerbaijan refused. Later, Ilham Aliyev's government closed the road.")]
     assert ("government", "Azerbaijan") in found
+
+
+def test_a_demonym_on_what_a_state_does_or_who_does_it_is_the_state(nlp):
+    found = mentions(nlp, "The commander died in an Israeli air strike after months of Russian shelling. "
+                          "Qatari mediation failed, and Rwandan peacekeepers and American marines left.")
+    assert found["Israeli"][:2] == ("Israel", "state")
+    assert found["Russian"][:2] == ("Russia", "state")
+    assert found["Qatari"][:2] == ("Qatar", "state")
+    assert found["Rwandan peacekeepers"][:2] == ("Rwanda", "state")
+    assert found["American marines"][:2] == ("United States", "state")
+
+
+def test_a_datelines_capital_is_a_place_that_counts_for_the_home_state(nlp):
+    found = [(m.mention.text, m.mention.actor.name, m.mention.actor.type) for m in _resolved(
+        nlp, "ADDIS ABABA, May 3 (Horn Wire) - The United States called for calm on Sunday. Washington's envoy "
+             "flew north. Talks are due in Addis Ababa next week. Prices rose. Roads closed. The delegation will "
+             "stay in Addis Ababa. Schools shut. The army retook Lalibela from Fano.")]
+    assert ("ADDIS ABABA", "Addis Ababa", "place") in found
+    assert ("The army", "Ethiopia", "state") in found

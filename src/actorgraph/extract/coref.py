@@ -8,6 +8,7 @@ from __future__ import annotations
 from spacy.tokens import Doc, Token
 
 from ..models import Actor
+from ..names import normalize
 from .lexicon import cues, gazetteer
 from .mentions import TokenMention, _mention
 from .syntax import nearest_clause_verb
@@ -165,11 +166,16 @@ def _institution(doc: Doc, mentions: list[TokenMention], span: tuple[int, int]) 
 
 
 def _states_by_mentions(mentions: list[TokenMention]) -> list[str]:
-    """The states a text names, most named first (ties in order of first mention)."""
+    """The states a text names, most named first (ties in order of first mention); a capital named
+    as a place ('in Addis Ababa', a wire's dateline) counts for its state, so a report from
+    Ethiopia that quotes Washington twice is still about Ethiopia."""
     counts: dict[str, int] = {}
+    by_seat = gazetteer().by_seat
     for m in mentions:
-        if m.mention.actor.type == "state":
-            counts[m.mention.actor.id] = counts.get(m.mention.actor.id, 0) + 1
+        actor = m.mention.actor
+        state = actor.id if actor.type == "state" else by_seat.get(normalize(m.mention.text)) if actor.type == "place" else None
+        if state is not None:
+            counts[state] = counts.get(state, 0) + 1
     return sorted(counts, key=lambda k: -counts[k])
 
 

@@ -11,7 +11,7 @@ from spacy.tokens import Doc, Span, Token
 from spacy.util import filter_spans
 
 from ..models import Actor, Mention
-from ..names import slug
+from ..names import normalize, slug
 from .lexicon import Gazetteer, cues, gazetteer
 from .name_spans import (looks_like_place, possessive_in_name, split_at_punctuation, trimmed, untitled,
                          whole_personal_name)
@@ -84,12 +84,15 @@ def _gazetteer_spans(doc: Doc, gaz: Gazetteer) -> list[tuple[Span, Actor, str]]:
             found.append((doc[start:end], actor, via))
     for match_id, start, end in seats(doc):
         span = doc[start:end]
-        state = gaz.entries[doc.vocab.strings[match_id]].actor
+        entry = gaz.entries[doc.vocab.strings[match_id]]
+        state = entry.actor
         head = span.root.head
         captured = span.root.dep_ in {"dobj", "nsubjpass"} and head.lemma_ in cues().anaphora["capture_verbs"]
-        if captured or span.root.dep_ == "pobj" and head.lower_ in locative and head.head.lemma_ not in {
+        dateline = span.text.isupper() and span.end < len(doc) and doc[span.end].text == ","  # 'KABUL, Dec 12 -'
+        if captured or dateline or span.root.dep_ == "pobj" and head.lower_ in locative and head.head.lemma_ not in {
                 "authority", "government", "official", "regime", "leadership"}:
-            found.append((span, _place(span.text), "seat"))
+            spelt = next((seat for seat in entry.seats if normalize(seat) == normalize(span.text)), span.text)
+            found.append((span, _place(spelt), "seat"))
         else:
             found.append((span, state, "seat"))
     return found
@@ -139,15 +142,16 @@ def _demonym_spans(doc: Doc, gaz: Gazetteer) -> list[tuple[Span, Actor, str]]:
 
 
 def _supplies_or_acts(token: Token, gaz: Gazetteer, words, offices) -> bool:
-    """A demonym on what a state supplies ('Iranian weapons', 'Emirati money'), or listed after
-    another demonym on a force ('Russian and Iranian advisers'): the state giving or acting."""
+    """A demonym on what a state supplies ('Iranian weapons', 'Emirati money') or does ('an Israeli
+    air strike', 'Qatari mediation'), or listed after another demonym on a force ('Russian and
+    Iranian advisers'): the state giving or acting."""
     lead = token
     while lead.dep_ == "conj" and lead.head.i < lead.i and lead.head.lower_ in gaz.by_demonym:
         lead = lead.head
     head = lead.head
     if lead.dep_ not in {"amod", "compound", "nmod"} or head.i <= lead.i:
         return False
-    return bool({head.lower_, head.lemma_} & words["materiel_nouns"]) or (
+    return bool({head.lower_, head.lemma_} & (words["materiel_nouns"] | words["act_nouns"])) or (
         lead is not token and _state_acts_through(head, words, offices))
 
 
