@@ -42,6 +42,12 @@ def test_a_known_name_inside_a_persons_name_is_the_person(nlp):
     assert found["Hamas"][0] == "Hamas"
 
 
+def test_a_relative_named_after_a_known_leader_is_someone_else(nlp):
+    found = mentions(nlp, "Saddam Haftar met envoys in Benghazi, and Hafiz Saeed Khan was killed in Nangarhar.")
+    assert found["Saddam Haftar"][:2] == ("Saddam Haftar", "person")
+    assert found["Hafiz Saeed Khan"][:2] == ("Hafiz Saeed Khan", "person")
+
+
 def test_states_the_press_names_less_often_are_states_not_places(nlp):
     found = mentions(nlp, "Ghana and Ivory Coast sent observers; Abidjan said SAMIM had left.")
     assert found["Ghana"][:2] == ("Ghana", "state")
@@ -165,6 +171,8 @@ def test_a_demonym_on_what_a_state_does_or_who_does_it_is_the_state(nlp):
     assert found["Qatari"][:2] == ("Qatar", "state")
     assert found["Rwandan peacekeepers"][:2] == ("Rwanda", "state")
     assert found["American marines"][:2] == ("United States", "state")
+    assert mentions(nlp, "Taliban forces attacked Pakistani posts along the frontier.")["Pakistani posts"][:2] == (
+        "Pakistan", "state")
 
 
 def test_a_datelines_capital_is_a_place_that_counts_for_the_home_state(nlp):
