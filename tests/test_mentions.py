@@ -182,3 +182,10 @@ def test_a_datelines_capital_is_a_place_that_counts_for_the_home_state(nlp):
              "stay in Addis Ababa. Schools shut. The army retook Lalibela from Fano.")]
     assert ("ADDIS ABABA", "Addis Ababa", "place") in found
     assert ("The army", "Ethiopia", "state") in found
+
+
+def test_the_government_with_no_actor_near_is_the_state_the_text_is_about(nlp):
+    found = [(m.mention.text, m.mention.actor.name) for m in _resolved(
+        nlp, "The TPLF fought Ethiopia for two years. Prices rose. Roads closed. Schools shut. "
+             "An agreement between the federal government and the TPLF ended the war.")]
+    assert ("the federal government", "Ethiopia") in found

@@ -24,6 +24,7 @@ PLURALISH = {"armed_group", "contingent", "population", "state", "government", "
 INSTITUTION_NOUNS = {"junta", "regime", "government", "military", "army", "general", "administration",
                      "authority", "ministry", "parliament", "police"}
 STATE_FORCE_NOUNS = {"army", "military", "police"}
+HOME_NOUNS = STATE_FORCE_NOUNS | {"government", "administration"}  # with no actor near: the text's home state
 GOVERNMENT_NOUNS = {"regime", "junta", "government", "administration", "authorities", "ministry"}
 WINDOW_SENTENCES = 3
 NAMED_WINDOW_SENTENCES = 8
@@ -355,7 +356,7 @@ def resolve_anaphora(doc: Doc, mentions: list[TokenMention]) -> list[TokenMentio
             target = (last_word or named or [None])[-1]
         target = target or _pick(doc, _candidates(doc, result, token), types, excluded, prefer)
         actor = target.mention.actor if target else None
-        if actor is None and token.lemma_.lower() in STATE_FORCE_NOUNS:
+        if actor is None and token.lemma_.lower() in HOME_NOUNS:
             actor = _home_force(mentions)
         if actor is None:
             continue
