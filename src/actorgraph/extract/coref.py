@@ -174,7 +174,12 @@ def _states_by_mentions(mentions: list[TokenMention]) -> list[str]:
     by_seat = gazetteer().by_seat
     for m in mentions:
         actor = m.mention.actor
-        state = actor.id if actor.type == "state" else by_seat.get(normalize(m.mention.text)) if actor.type == "place" else None
+        if actor.type == "state":
+            state = actor.id
+        elif actor.type == "place":
+            state = by_seat.get(normalize(m.mention.text))
+        else:
+            continue
         if state is not None:
             counts[state] = counts.get(state, 0) + 1
     return sorted(counts, key=lambda k: -counts[k])
