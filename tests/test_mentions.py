@@ -189,3 +189,23 @@ def test_the_government_with_no_actor_near_is_the_state_the_text_is_about(nlp):
         nlp, "The TPLF fought Ethiopia for two years. Prices rose. Roads closed. Schools shut. "
              "An agreement between the federal government and the TPLF ended the war.")]
     assert ("the federal government", "Ethiopia") in found
+
+
+def test_a_persons_hyphenated_family_name_and_unique_given_name_stand_for_them(nlp):
+    found = mentions(nlp, "Foreign Minister Hossein Amir-Abdollahian met Isaias Afwerki and Tamim bin Hamad Al Thani. "
+                          "Amir-Abdollahian thanked Isaias, and Tamim said nothing.")
+    assert found["Amir-Abdollahian"][:2] == ("Hossein Amir-Abdollahian", "person")
+    assert found["Isaias"][:2] == ("Isaias Afwerki", "person")
+    assert found["Tamim"][:2] == ("Tamim bin Hamad Al Thani", "person")
+
+
+def test_a_given_name_two_people_of_the_text_bear_stands_for_neither(nlp):
+    found = mentions(nlp, "Ahmed Massoud met Ahmed Karimi in Dushanbe. Later Ahmed spoke.")
+    assert found.get("Ahmed", ("", "", ""))[2] != "short-name"
+
+
+def test_the_insurgents_named_long_before_are_the_group_the_text_is_about(nlp):
+    found = [(m.mention.text, m.mention.actor.name) for m in _resolved(
+        nlp, "Gunmen of Ansar al-Sunna attacked police stations in Mocimboa da Praia. France and Russia spoke. "
+             "Prices rose. Roads closed. Schools shut. In August the insurgents captured Palma.")]
+    assert ("the insurgents", "Ansar al-Sunna") in found

@@ -26,6 +26,8 @@ INSTITUTION_NOUNS = {"junta", "regime", "government", "military", "army", "gener
 STATE_FORCE_NOUNS = {"army", "military", "police"}
 HOME_NOUNS = STATE_FORCE_NOUNS | {"government", "administration"}  # with no actor near: the text's home state
 GOVERNMENT_NOUNS = {"regime", "junta", "government", "administration", "authorities", "ministry"}
+GROUP_NOUNS = {"group", "movement", "insurgent", "insurgents", "militant", "militants", "rebel", "rebels", "jihadist",
+               "jihadists", "insurgency", "organisation", "organization", "outfit", "network"}  # with none near: the text's group
 WINDOW_SENTENCES = 3
 NAMED_WINDOW_SENTENCES = 8
 
@@ -190,6 +192,21 @@ def _home_force(mentions: list[TokenMention]) -> Actor | None:
     state force can be: the forces of the state the text names most, that state acting."""
     states = _states_by_mentions(mentions)
     return gazetteer().entries[states[0]].actor if states else None
+
+
+def _salient_group(mentions: list[TokenMention], excluded: set[int]) -> Actor | None:
+    """'The insurgents' or 'the group' that no armed group of the last sentences can be: the armed
+    group the text names most (a profile of ISKP calls it 'the group' pages after naming it), unless
+    it is the subject of the anaphor's own clause."""
+    counts: dict[str, int] = {}
+    actors: dict[str, Actor] = {}
+    bound = {m.mention.actor.id for m in mentions if m.start in excluded}
+    for m in mentions:
+        actor = m.mention.actor
+        if actor.type == "armed_group" and m.mention.via != "coref" and actor.id not in bound:
+            counts[actor.id] = counts.get(actor.id, 0) + 1
+            actors.setdefault(actor.id, actor)
+    return actors[max(counts, key=lambda k: counts[k])] if counts else None
 
 
 def _leader_named(token: Token, by_start: dict[int, TokenMention]) -> Actor | None:
@@ -363,6 +380,8 @@ def resolve_anaphora(doc: Doc, mentions: list[TokenMention]) -> list[TokenMentio
         actor = target.mention.actor if target else None
         if actor is None and token.lemma_.lower() in HOME_NOUNS:
             actor = _home_force(mentions)
+        elif actor is None and (token.lemma_.lower() in GROUP_NOUNS or token.lower_ in GROUP_NOUNS):
+            actor = _salient_group(mentions, excluded)
         if actor is None:
             continue
         result.append(_mention(actor, doc[span[0]:span[1]], "coref"))

@@ -254,19 +254,50 @@ def _acronym_spans(doc: Doc, named: list[TokenMention], gaz: Gazetteer) -> list[
     return found
 
 
+def _name_words(t, start: int, end: int) -> list[tuple[str, ...]]:
+    """The words of the name in tokens [start, end), each a tuple of tokens: 'Hossein
+    Amir-Abdollahian' is ('Hossein',), ('Amir', '-', 'Abdollahian')."""
+    words, word = [], []
+    for i in range(start, end):
+        word.append(t.orth[i])
+        if t.whitespace[i] or i == end - 1:
+            words.append(tuple(word))
+            word = []
+    return words
+
+
 def _short_names(doc: Doc, named: list[TokenMention]) -> list[tuple[Span, Actor, str]]:
-    """A person's family name alone ('Haftar' after 'Khalifa Haftar'), and repeats of any name
-    NER found once but missed elsewhere."""
-    by_word: dict[str, Actor] = {}
+    """A person's family name alone ('Haftar' after 'Khalifa Haftar', 'Amir-Abdollahian' after
+    'Hossein Amir-Abdollahian', 'Jolani' after 'al-Jolani'), and the given name alone when no other person of the text bears it
+    ('Isaias' after 'Isaias Afwerki', 'Tamim' after 'Tamim bin Hamad Al Thani'): the press calls
+    Ethiopians, Eritreans and Gulf rulers by their first names."""
     t = table(doc)
+    titles = cues().anaphora["personal_titles"] | cues().anaphora["title_nouns"]
+    family: dict[tuple[str, ...], Actor] = {}
+    given: dict[tuple[str, ...], set[str]] = {}
+    actors: dict[str, Actor] = {}
     for item in named:
         actor = item.mention.actor
-        if actor.type == "person" and item.end - item.start >= 2:
-            by_word.setdefault(t.orth[item.end - 1], actor)
+        words = [w for w in _name_words(t, item.start, item.end) if len(w) > 1 or w[0].lower() not in titles]
+        if actor.type == "person" and len(words) >= 2:
+            family.setdefault(words[-1], actor)
+            family.setdefault(words[-1][-1:], actor)  # 'Jolani' after 'al-Jolani'
+            if len(words[0]) == 1 and len(words[0][0]) >= 3:
+                given.setdefault(words[0], set()).add(actor.id)
+                actors[actor.id] = actor
+    forms = {words: (actor, False) for words, actor in family.items()}
+    forms.update({words: (actors[min(ids)], True) for words, ids in given.items() if len(ids) == 1 and words not in forms})
+    by_first: dict[str, list[tuple[str, ...]]] = {}
+    for words in forms:
+        by_first.setdefault(words[0], []).append(words)
     found = []
     for i, text in enumerate(t.orth):
-        if text in by_word and t.is_title[i]:
-            found.append((doc[i: i + 1], by_word[text], "short-name"))
+        for words in by_first.get(text, ()) if t.is_title[i] else ():
+            end = i + len(words)
+            actor, alone = forms[words]
+            if tuple(t.orth[i:end]) == words and not (alone and end < len(t.orth) and t.is_title[end]):
+                found.append((doc[i:end], actor, "short-name"))
+                break
     return found
 
 
@@ -276,12 +307,16 @@ def find_mentions(doc: Doc, gaz: Gazetteer | None = None) -> list[TokenMention]:
     named, demonyms, ner = _gazetteer_spans(doc, gaz), _demonym_spans(doc, gaz), _ner_spans(doc, gaz)
     named = _drop_inside_longer_names(named, ner)
     chosen = _choose([named, demonyms, ner])
-    multiword = {i for m in chosen if m.end - m.start > 1 for i in range(m.start, m.end)}
+    inside = {i: (m.start, m.end) for m in chosen if m.end - m.start > 1 for i in range(m.start, m.end)}
     extra = [item for item in _acronym_spans(doc, chosen, gaz) + _short_names(doc, chosen)
-             if item[0].start not in multiword]
+             if item[0].start not in inside or item[0].end - item[0].start >= _length(inside[item[0].start])]
     chosen = [_extend_to_institution(doc, m)
               for m in _choose([named, extra, demonyms, ner, _population_spans(doc, gaz)])]
     return _fighters_by_example(doc, chosen, gaz)
+
+
+def _length(span: tuple[int, int]) -> int:
+    return span[1] - span[0]
 
 
 def _listed_examples(token) -> list:
