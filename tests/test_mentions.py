@@ -209,3 +209,16 @@ def test_the_insurgents_named_long_before_are_the_group_the_text_is_about(nlp):
         nlp, "Gunmen of Ansar al-Sunna attacked police stations in Mocimboa da Praia. France and Russia spoke. "
              "Prices rose. Roads closed. Schools shut. In August the insurgents captured Palma.")]
     assert ("the insurgents", "Ansar al-Sunna") in found
+
+
+def test_we_in_a_ministrys_statement_is_its_state(nlp):
+    found = [(m.mention.text, m.mention.actor.name) for m in _resolved(
+        nlp, "Statement by the Ministry of Foreign Affairs on the talks with India\n\nIslamabad, 11 May 2025\n\n"
+             "India and Pakistan agreed to a ceasefire. India shelled villages. We thank Saudi Arabia for its help.")]
+    assert ("We", "Pakistan") in found
+
+
+def test_we_in_a_statement_by_a_states_army_is_the_state_its_name_holds(nlp):
+    found = [(m.mention.text, m.mention.actor.name) for m in _resolved(
+        nlp, "The Israel Defense Forces said Hezbollah fired rockets. Lebanon protested. We struck its launchers.")]
+    assert ("We", "Israel") in found

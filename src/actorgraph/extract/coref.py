@@ -283,13 +283,49 @@ def _quoted(token: Token) -> bool:
 
 def _issuer(doc: Doc, mentions: list[TokenMention]) -> Actor | None:
     """Who 'we' means outside quotations: the first organisation, group or state the document names
-    in its first two sentences (a statement's author, an editorial's country)."""
+    in its first two sentences (a statement's author, an editorial's country); when that is an organ
+    of a state (a ministry, a press office, an army), the state it speaks for."""
     sentences = table(doc).sentences[:2]
     end = sentences[-1][1] if sentences else 0
     for item in mentions:
         if item.start < end and item.mention.actor.type in GROUPISH and item.mention.via != "coref":
-            return item.mention.actor
+            return _organ_state(doc, mentions, item) or item.mention.actor
     return None
+
+
+def _organ_state(doc: Doc, mentions: list[TokenMention], organ: TokenMention) -> Actor | None:
+    """The state an organ of a state speaks for: the one its name holds ('Israel Defense Forces',
+    'Russian Ministry of Defence'), else one named right after it ('the Ministry of Foreign Affairs of
+    the Republic of Azerbaijan'), else that of the first capital the text names (a statement's
+    'Islamabad, 11 May'), else the state the text names most. None for anything else."""
+    actor = organ.mention.actor
+    name = f" {normalize(actor.name)} {normalize(organ.mention.text)} "
+    if actor.type != "organisation" or not any(
+            f" {word} " in name for word in cues().anaphora["state_organ_words"]):
+        return None
+    gaz = gazetteer()
+    words = name.split()
+    for size in (3, 2, 1):
+        for i in range(len(words) - size + 1):
+            phrase = " ".join(words[i:i + size])
+            state = gaz.by_demonym.get(phrase) or gaz.by_alias.get(phrase)
+            if state is not None and gaz.entries[state].actor.type == "state":
+                return gaz.entries[state].actor
+    t = table(doc)
+    named = next((m.mention.actor for m in mentions if organ.end <= m.start < organ.end + 6
+                  and m.mention.actor.type == "state" and _of_state(t, organ.end - 1, m.start)), None)
+    seats = (gaz.by_seat.get(normalize(m.mention.text)) for m in mentions
+             if m.mention.actor.type == "place" or m.mention.via == "seat")
+    seat = next((state for state in seats if state is not None), None)
+    return named or (gaz.entries[seat].actor if seat else _home_force(mentions))
+
+
+def _of_state(t, last: int, state_start: int) -> bool:
+    """Whether the words from an organ's last token to a state's name say whose organ it is: 'of',
+    'the' and titled words only ('Ministry of Foreign Affairs of the Islamic Republic of ...')."""
+    gap = range(last + 1, state_start)
+    return (t.lower[last] == "of" or any(t.lower[i] == "of" for i in gap)) and all(
+        t.lower[i] in {"of", "the"} or t.is_title[i] for i in gap)
 
 
 def _speaker(doc: Doc, mentions: list[TokenMention], token: Token) -> Actor | None:
