@@ -98,6 +98,9 @@ def _gazetteer_spans(doc: Doc, gaz: Gazetteer) -> list[tuple[Span, Actor, str]]:
     return found
 
 
+NOT_NAMES = {"DATE", "TIME", "CARDINAL", "ORDINAL", "PERCENT", "MONEY", "QUANTITY"}  # entity labels
+
+
 def _demonym_spans(doc: Doc, gaz: Gazetteer) -> list[tuple[Span, Actor, str]]:
     """'Rwandan soldiers', 'American forces' and 'the Pakistani prime minister' are the state
     acting; 'Uzbek fighters' is a contingent; 'the Turks' is Turkey."""
@@ -122,6 +125,8 @@ def _demonym_spans(doc: Doc, gaz: Gazetteer) -> list[tuple[Span, Actor, str]]:
                                  and (c.is_title or c.ent_type_)] + [token.left_edge.i])
                     while first < token.i and not doc[first].is_title:
                         first += 1
+                    if any(t.ent_type_ in NOT_NAMES or t.is_punct for t in doc[first: head.i]):
+                        continue  # 'May 2018 - Insurgents behead...' on a timeline's line names no one
                     span = doc[first: head.i + 1]
                     name = " ".join(t.text for t in span if t.dep_ != "det")
                     found.append((span, _text_actor(name, "contingent", gaz), "pattern"))
