@@ -222,3 +222,10 @@ def test_we_in_a_statement_by_a_states_army_is_the_state_its_name_holds(nlp):
     found = [(m.mention.text, m.mention.actor.name) for m in _resolved(
         nlp, "The Israel Defense Forces said Hezbollah fired rockets. Lebanon protested. We struck its launchers.")]
     assert ("We", "Israel") in found
+
+
+def test_a_hyphen_compound_before_a_group_noun_names_a_group_and_keeps_its_backer(nlp):
+    found = mentions(nlp, "The Iran-backed militias fired at a base, and KH-allied factions claimed it.")
+    assert found["Iran"][:2] == ("Iran", "state")
+    assert found["militias"][:2] == ("Iran-backed militias", "armed_group")
+    assert found["factions"][0] == "KH-allied factions"

@@ -79,3 +79,9 @@ def test_a_denial_scopes_over_its_clause_not_the_speakers_title(run):
     assert named(result, "supports").get(("Taliban", "Hayat Tahrir al-Sham")) == "negated"
     membership = named(result, "member_of").get(("Zabihullah Mujahid", "Taliban"))
     assert membership in {None, "asserted"}
+
+
+def test_a_compound_with_no_name_after_it_is_a_group_of_its_own(run):
+    result = run("Washington weighed how to answer the Iran-backed militias, and a US-led coalition struck Mosul.")
+    assert ("Iran", "Iran-backed militias") in named(result, "supports")
+    assert ("United States", "US-led coalition") in named(result, "member_of")

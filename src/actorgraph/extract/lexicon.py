@@ -261,6 +261,7 @@ class Cues:
     allegiance: dict[str, frozenset[str]] = field(default_factory=dict)
     mediation: dict[str, frozenset[str]] = field(default_factory=dict)
     offices: Offices = Offices()
+    compound_groups: dict[str, frozenset[str]] = field(default_factory=dict)  # armed_heads, organisation_heads
 
     def frames_for_verb(self, lemma: str) -> list[VerbFrame]:
         return list(self._frames_by_word[0].get(lemma, ()))
@@ -317,6 +318,7 @@ def cues() -> Cues:
                 anaphora={k: _set(v) for k, v in raw["anaphora"].items()}, compounds=compounds,
                 allegiance={k: _set(v) for k, v in raw["allegiance"].items()},
                 mediation={k: _set(v) for k, v in raw["mediation"].items()},
+                compound_groups={k: _set(v) for k, v in raw["compound_groups"].items()},
                 offices=Offices(leader_titles=_set(raw["offices"]["leader_titles"]),
                                 part_words=_set(raw["offices"]["part_words"]),
                                 member_titles=_set(raw["offices"]["member_titles"]),

@@ -306,6 +306,25 @@ def _short_names(doc: Doc, named: list[TokenMention]) -> list[tuple[Span, Actor,
     return found
 
 
+def _compound_groups(doc: Doc, named: list[TokenMention], gaz: Gazetteer) -> list[tuple[Span, Actor, str]]:
+    """'the Iran-backed militias', 'a US-led coalition': with no name after it, the compound
+    describes a group of its own, named by the whole compound and mentioned by the words after the
+    hyphen (so the backer stays a mention of its own, for the compound's relation)."""
+    t, heads = table(doc), cues().compound_groups
+    ends = {m.end: m for m in named}
+    found = []
+    for i in (i for i in range(2, len(t.orth)) if t.lower[i] in cues().compounds and t.orth[i - 1] in {"-", "\u2013"}):
+        base, head = ends.get(i - 1), t.head[i]
+        if base is None or head <= i or t.is_title[head] or head - i > 3:
+            continue
+        type_ = ("armed_group" if t.lower[head] in heads["armed_heads"] else
+                 "organisation" if t.lower[head] in heads["organisation_heads"] else None)
+        if type_ is not None:
+            name = t.sentence_text(base.start, head + 1)
+            found.append((doc[i + 1:head + 1], _text_actor(name, type_, gaz), "pattern"))
+    return found
+
+
 def find_mentions(doc: Doc, gaz: Gazetteer | None = None) -> list[TokenMention]:
     """Every named, demonym, contingent and population mention, longest first, no overlaps."""
     gaz = gaz or gazetteer()
@@ -313,7 +332,7 @@ def find_mentions(doc: Doc, gaz: Gazetteer | None = None) -> list[TokenMention]:
     named = _drop_inside_longer_names(named, ner)
     chosen = _choose([named, demonyms, ner])
     inside = {i: (m.start, m.end) for m in chosen if m.end - m.start > 1 for i in range(m.start, m.end)}
-    extra = [item for item in _acronym_spans(doc, chosen, gaz) + _short_names(doc, chosen)
+    extra = [item for item in _acronym_spans(doc, chosen, gaz) + _short_names(doc, chosen) + _compound_groups(doc, chosen, gaz)
              if item[0].start not in inside or item[0].end - item[0].start >= _length(inside[item[0].start])]
     chosen = [_extend_to_institution(doc, m)
               for m in _choose([named, extra, demonyms, ner, _population_spans(doc, gaz)])]
