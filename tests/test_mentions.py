@@ -229,3 +229,10 @@ def test_a_hyphen_compound_before_a_group_noun_names_a_group_and_keeps_its_backe
     assert found["Iran"][:2] == ("Iran", "state")
     assert found["militias"][:2] == ("Iran-backed militias", "armed_group")
     assert found["factions"][0] == "KH-allied factions"
+
+
+def test_a_known_one_word_name_that_starts_a_longer_transliterated_name_is_not_that_actor(nlp):
+    found = mentions(nlp, "Lashkar-e-Islam and Jaish al-Fatah fought, while Indian officials blamed Jaish.")
+    assert found.get("Lashkar", ("",))[0] != "Lashkar-e-Taiba"
+    assert found.get("Jaish al-Fatah", ("",))[0] != "Jaish-e-Mohammed"
+    assert found["Jaish"][0] == "Jaish-e-Mohammed"

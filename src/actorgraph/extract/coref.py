@@ -8,9 +8,9 @@ from __future__ import annotations
 from spacy.tokens import Doc, Token
 
 from ..models import Actor
-from ..names import normalize
+from .home_state import home_force, issuer, states_by_mentions
 from .lexicon import cues, gazetteer
-from .mentions import TokenMention, _mention
+from .token_mention import TokenMention, mention_of
 from .syntax import nearest_clause_verb
 from .tokens import table
 
@@ -150,7 +150,7 @@ def _led_government(mentions: list[TokenMention], owner: TokenMention) -> Actor 
     governing = gaz.led_by(person, {"state", "government"})
     if governing is not None:
         return governing
-    return _home_force(mentions) if gaz.led_by(person) is None else None
+    return home_force(mentions) if gaz.led_by(person) is None else None
 
 
 def _institution(doc: Doc, mentions: list[TokenMention], span: tuple[int, int]) -> Actor | None:
@@ -158,7 +158,7 @@ def _institution(doc: Doc, mentions: list[TokenMention], span: tuple[int, int]) 
     'Myanmar junta' (or '... military government', '... regime'), if it has one."""
     gaz = gazetteer()
     words = [t.text for t in doc[span[0]:span[1]] if t.dep_ != "det"]
-    for state_id in _states_by_mentions(mentions):
+    for state_id in states_by_mentions(mentions):
         entry = gaz.entries[state_id]
         for prefix in (entry.actor.name, *entry.demonyms):
             for phrase in (" ".join(words), words[-1]):
@@ -166,32 +166,6 @@ def _institution(doc: Doc, mentions: list[TokenMention], span: tuple[int, int]) 
                 if found is not None and found.type in {"government", "organisation", "armed_group"}:
                     return found
     return None
-
-
-def _states_by_mentions(mentions: list[TokenMention]) -> list[str]:
-    """The states a text names, most named first (ties in order of first mention); a capital named
-    as a place ('in Addis Ababa', a wire's dateline) counts for its state, so a report from
-    Ethiopia that quotes Washington twice is still about Ethiopia."""
-    counts: dict[str, int] = {}
-    by_seat = gazetteer().by_seat
-    for m in mentions:
-        actor = m.mention.actor
-        if actor.type == "state":
-            state = actor.id
-        elif actor.type == "place":
-            state = by_seat.get(normalize(m.mention.text))
-        else:
-            continue
-        if state is not None:
-            counts[state] = counts.get(state, 0) + 1
-    return sorted(counts, key=lambda k: -counts[k])
-
-
-def _home_force(mentions: list[TokenMention]) -> Actor | None:
-    """'the army' or 'the police' that no institution of the gazetteer, no named army and no recent
-    state force can be: the forces of the state the text names most, that state acting."""
-    states = _states_by_mentions(mentions)
-    return gazetteer().entries[states[0]].actor if states else None
 
 
 def _salient_group(mentions: list[TokenMention], excluded: set[int]) -> Actor | None:
@@ -281,53 +255,6 @@ def _quoted(token: Token) -> bool:
     return marks % 2 == 1
 
 
-def _issuer(doc: Doc, mentions: list[TokenMention]) -> Actor | None:
-    """Who 'we' means outside quotations: the first organisation, group or state the document names
-    in its first two sentences (a statement's author, an editorial's country); when that is an organ
-    of a state (a ministry, a press office, an army), the state it speaks for."""
-    sentences = table(doc).sentences[:2]
-    end = sentences[-1][1] if sentences else 0
-    for item in mentions:
-        if item.start < end and item.mention.actor.type in GROUPISH and item.mention.via != "coref":
-            return _organ_state(doc, mentions, item) or item.mention.actor
-    return None
-
-
-def _organ_state(doc: Doc, mentions: list[TokenMention], organ: TokenMention) -> Actor | None:
-    """The state an organ of a state speaks for: the one its name holds ('Israel Defense Forces',
-    'Russian Ministry of Defence'), else one named right after it ('the Ministry of Foreign Affairs of
-    the Republic of Azerbaijan'), else that of the first capital the text names (a statement's
-    'Islamabad, 11 May'), else the state the text names most. None for anything else."""
-    actor = organ.mention.actor
-    name = f" {normalize(actor.name)} {normalize(organ.mention.text)} "
-    if actor.type != "organisation" or not any(
-            f" {word} " in name for word in cues().anaphora["state_organ_words"]):
-        return None
-    gaz = gazetteer()
-    words = name.split()
-    for size in (3, 2, 1):
-        for i in range(len(words) - size + 1):
-            phrase = " ".join(words[i:i + size])
-            state = gaz.by_demonym.get(phrase) or gaz.by_alias.get(phrase)
-            if state is not None and gaz.entries[state].actor.type == "state":
-                return gaz.entries[state].actor
-    t = table(doc)
-    named = next((m.mention.actor for m in mentions if organ.end <= m.start < organ.end + 6
-                  and m.mention.actor.type == "state" and _of_state(t, organ.end - 1, m.start)), None)
-    seats = (gaz.by_seat.get(normalize(m.mention.text)) for m in mentions
-             if m.mention.actor.type == "place" or m.mention.via == "seat")
-    seat = next((state for state in seats if state is not None), None)
-    return named or (gaz.entries[seat].actor if seat else _home_force(mentions))
-
-
-def _of_state(t, last: int, state_start: int) -> bool:
-    """Whether the words from an organ's last token to a state's name say whose organ it is: 'of',
-    'the' and titled words only ('Ministry of Foreign Affairs of the Islamic Republic of ...')."""
-    gap = range(last + 1, state_start)
-    return (t.lower[last] == "of" or any(t.lower[i] == "of" for i in gap)) and all(
-        t.lower[i] in {"of", "the"} or t.is_title[i] for i in gap)
-
-
 def _speaker(doc: Doc, mentions: list[TokenMention], token: Token) -> Actor | None:
     """Who 'we' means inside a quotation: the subject of the sentence's reporting verb, or the
     organisation of a quoted person."""
@@ -351,7 +278,7 @@ def resolve_anaphora(doc: Doc, mentions: list[TokenMention]) -> list[TokenMentio
     covered = {i for m in mentions for i in range(m.start, m.end)}
     by_start = {m.start: m for m in mentions}
     result = list(mentions)
-    issuer = _issuer(doc, mentions)
+    author = issuer(doc, mentions)
     we = cues().anaphora["first_person_plural"]
     t = table(doc)
     for i, (lower, tag, pos) in enumerate(zip(t.lower, t.tag, t.pos)):
@@ -359,9 +286,9 @@ def resolve_anaphora(doc: Doc, mentions: list[TokenMention]) -> list[TokenMentio
             continue  # taken, or neither 'we', nor 'both sides', nor anything `_types_for` reads as an anaphor
         token = doc[i]
         if token.lower_ in we:
-            meant = _speaker(doc, result, token) if _quoted(token) else issuer
+            meant = _speaker(doc, result, token) if _quoted(token) else author
             if meant is not None:
-                result.append(_mention(meant, doc[token.i:token.i + 1], "coref"))
+                result.append(mention_of(meant, doc[token.i:token.i + 1], "coref"))
                 covered.add(token.i)
             continue
         if token.i + 1 in covered and token.pos_ == "NOUN":
@@ -369,7 +296,7 @@ def resolve_anaphora(doc: Doc, mentions: list[TokenMention]) -> list[TokenMentio
         pair = _pair_meant(doc, result, token)
         if pair:
             span = _definite_np(token) or (token.i, token.i + 1)
-            result.extend(_mention(m.mention.actor, doc[span[0]:span[1]], "coref") for m in pair)
+            result.extend(mention_of(m.mention.actor, doc[span[0]:span[1]], "coref") for m in pair)
             covered.update(range(*span))
             continue
         types = _types_for(token)
@@ -382,7 +309,7 @@ def resolve_anaphora(doc: Doc, mentions: list[TokenMention]) -> list[TokenMentio
                 governs = token.lemma_.lower() in GOVERNMENT_NOUNS
                 target = _led_government(result, owner_mention) if governs else _owner_group(doc, result, owner_mention)
                 if target:
-                    result.append(_mention(target, doc[token.i:token.i + 1], "coref"))
+                    result.append(mention_of(target, doc[token.i:token.i + 1], "coref"))
                     covered.add(token.i)
                 continue
             span = _definite_np(token)
@@ -392,12 +319,12 @@ def resolve_anaphora(doc: Doc, mentions: list[TokenMention]) -> list[TokenMentio
             if known is None and token.lemma_.lower() in INSTITUTION_NOUNS:
                 known = _institution(doc, mentions, span)
             if known is not None:
-                result.append(_mention(known, doc[span[0]:span[1]], "coref"))
+                result.append(mention_of(known, doc[span[0]:span[1]], "coref"))
                 covered.update(range(*span))
                 continue
         group = _contingents_meant(doc, result, token)
         if group:
-            result.extend(_mention(m.mention.actor, doc[span[0]:span[1]], "coref") for m in group)
+            result.extend(mention_of(m.mention.actor, doc[span[0]:span[1]], "coref") for m in group)
             covered.update(range(*span))
             continue
         excluded = set()
@@ -415,11 +342,11 @@ def resolve_anaphora(doc: Doc, mentions: list[TokenMention]) -> list[TokenMentio
         target = target or _pick(doc, _candidates(doc, result, token), types, excluded, prefer)
         actor = target.mention.actor if target else None
         if actor is None and token.lemma_.lower() in HOME_NOUNS:
-            actor = _home_force(mentions)
+            actor = home_force(mentions)
         elif actor is None and (token.lemma_.lower() in GROUP_NOUNS or token.lower_ in GROUP_NOUNS):
             actor = _salient_group(mentions, excluded)
         if actor is None:
             continue
-        result.append(_mention(actor, doc[span[0]:span[1]], "coref"))
+        result.append(mention_of(actor, doc[span[0]:span[1]], "coref"))
         covered.update(range(*span))
     return sorted(result, key=lambda m: m.start)

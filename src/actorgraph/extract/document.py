@@ -13,7 +13,8 @@ from .coref import resolve_anaphora
 from .features import pair_trigger, pairs
 from .frames import candidates
 from .lexicon import ontology
-from .mentions import TokenMention, find_mentions
+from .mentions import find_mentions
+from .token_mention import TokenMention
 from .modality import firm, modality_features, modality_of, speaker_text
 from .model import RelationModel, decide, default_model
 from .patterns import Candidate

@@ -18,7 +18,7 @@ from functools import cache
 from spacy.tokens import Doc, Span, Token
 
 from .lexicon import cues, ontology, package_yaml
-from .mentions import TokenMention
+from .token_mention import TokenMention
 from .modality import is_question
 from .patterns import Candidate
 from .tokens import TokenTable, table

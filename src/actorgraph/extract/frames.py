@@ -9,7 +9,7 @@ from functools import lru_cache
 from spacy.tokens import Doc, Token
 
 from .lexicon import NounFrame, VerbFrame, cues, ontology
-from .mentions import TokenMention
+from .token_mention import TokenMention
 from .offices import office_holders
 from .patterns import Candidate, between_parties, structural_relations
 from .syntax import (Arguments, child, conjuncts, nearest_clause_verb, object_tokens, prep_objects, purpose_objects,

@@ -3,31 +3,23 @@ demonyms ("Rwandan soldiers"), contingents ("Uzbek fighters"), populations, and 
 organisations and persons that no gazetteer knows (NER and "X Front"-style noun phrases)."""
 from __future__ import annotations
 
-from dataclasses import dataclass
 from functools import cache
 
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span, Token
 from spacy.util import filter_spans
 
-from ..models import Actor, Mention
-from ..names import normalize, slug
+from ..models import Actor
+from ..names import normalize
 from .lexicon import Gazetteer, cues, gazetteer
-from .name_spans import (looks_like_place, possessive_in_name, split_at_punctuation, trimmed, untitled,
+from .name_spans import (looks_like_place, name_goes_on, possessive_in_name, split_at_punctuation, trimmed, untitled,
                          whole_personal_name)
+from .short_forms import compound_groups, short_names
+from .token_mention import TokenMention, mention_of, place_actor, text_actor
 from .tokens import table
 
 NER_TYPES = {"PERSON": "person", "ORG": "organisation", "GPE": "place", "LOC": "place",
              "FAC": "place", "NORP": "population"}
-
-
-@dataclass(frozen=True)
-class TokenMention:
-    """A mention with its token span, so the extractor can reach it from the parse."""
-
-    mention: Mention
-    start: int
-    end: int
 
 
 def _is_acronym(alias: str) -> bool:
@@ -55,31 +47,14 @@ def _matchers(vocab) -> tuple[PhraseMatcher, PhraseMatcher, PhraseMatcher]:
     return lower, exact, seats
 
 
-def _mention(actor: Actor, span: Span, via: str) -> TokenMention:
-    """The mention of `actor` by `span`, its text and offsets read from the token table."""
-    t, start, end = table(span.doc), span.start, span.end
-    if end <= start:
-        return TokenMention(Mention(actor=actor, text=span.text, start=span.start_char, end=span.end_char,
-                                    via=via), start, end)
-    return TokenMention(Mention(actor=actor, text=t.sentence_text(start, end), start=t.idx[start],
-                                end=t.end_char[end - 1], via=via), start, end)
-
-
-def _place(name: str) -> Actor:
-    return Actor(id=slug(name), name=name, type="place")
-
-
-def _text_actor(name: str, type_: str, gaz: Gazetteer) -> Actor:
-    known = gaz.lookup(name)
-    return known or Actor(id=slug(name), name=name, type=type_)
-
-
 def _gazetteer_spans(doc: Doc, gaz: Gazetteer) -> list[tuple[Span, Actor, str]]:
     lower, exact, seats = _matchers(doc.vocab)
-    locative = cues().anaphora["locative_preps"]
+    locative, t = cues().anaphora["locative_preps"], table(doc)
     found = []
     for matcher, via in ((lower, "gazetteer"), (exact, "gazetteer")):
         for match_id, start, end in matcher(doc):
+            if end - start == 1 and name_goes_on(t, end):
+                continue
             actor = gaz.entries[doc.vocab.strings[match_id]].actor
             found.append((doc[start:end], actor, via))
     for match_id, start, end in seats(doc):
@@ -92,7 +67,7 @@ def _gazetteer_spans(doc: Doc, gaz: Gazetteer) -> list[tuple[Span, Actor, str]]:
         if captured or dateline or span.root.dep_ == "pobj" and head.lower_ in locative and head.head.lemma_ not in {
                 "authority", "government", "official", "regime", "leadership"}:
             spelt = next((seat for seat in entry.seats if normalize(seat) == normalize(span.text)), span.text)
-            found.append((span, _place(spelt), "seat"))
+            found.append((span, place_actor(spelt), "seat"))
         else:
             found.append((span, state, "seat"))
     return found
@@ -129,7 +104,7 @@ def _demonym_spans(doc: Doc, gaz: Gazetteer) -> list[tuple[Span, Actor, str]]:
                         continue  # 'May 2018 - Insurgents behead...' on a timeline's line names no one
                     span = doc[first: head.i + 1]
                     name = " ".join(t.text for t in span if t.dep_ != "det")
-                    found.append((span, _text_actor(name, "contingent", gaz), "pattern"))
+                    found.append((span, text_actor(name, "contingent", gaz), "pattern"))
                 continue
             if state_id and _state_acts_through(head, words, offices):
                 listed = any(doc[k].dep_ in {"cc", "conj"} for k in range(token.i + 1, head.i))
@@ -142,7 +117,7 @@ def _demonym_spans(doc: Doc, gaz: Gazetteer) -> list[tuple[Span, Actor, str]]:
             if token.dep_ in {"nsubj", "nsubjpass"}:
                 found.append((doc[token.i: token.i + 1], gaz.entries[state_id].actor, "demonym"))
             else:
-                found.append((doc[token.i: token.i + 1], _text_actor(token.text, "population", gaz), "demonym"))
+                found.append((doc[token.i: token.i + 1], text_actor(token.text, "population", gaz), "demonym"))
     return found
 
 
@@ -184,7 +159,7 @@ def _population_spans(doc: Doc, gaz: Gazetteer) -> list[tuple[Span, Actor, str]]
         kept = [t for t in span if not (t.like_num or t.lower_ in words["quantity_nouns"] or t.lower_ == "of"
                                         or t.dep_ in {"det", "poss", "quantmod"} or t.is_punct)]
         name = " ".join(t.text if t.is_title and t.i < token.i else t.lower_ for t in kept) or token.lower_
-        found.append((span, _text_actor(name, "population", gaz), "population"))
+        found.append((span, text_actor(name, "population", gaz), "population"))
     return found
 
 
@@ -224,7 +199,7 @@ def _ner_spans(doc: Doc, gaz: Gazetteer) -> list[tuple[Span, Actor, str]]:
             while end < len(doc) and t.lower[end] in cues().anaphora["place_heads"] and not t.is_title[end]:
                 end += 1
             span = doc[span.start:end]
-        found.append((span, _text_actor(t.sentence_text(span.start, span.end), type_, gaz), "ner"))
+        found.append((span, text_actor(t.sentence_text(span.start, span.end), type_, gaz), "ner"))
     for i in (i for i, lower in enumerate(t.lower) if lower in heads):
         if t.is_title[i] and i > 0:
             start = i
@@ -234,7 +209,7 @@ def _ner_spans(doc: Doc, gaz: Gazetteer) -> list[tuple[Span, Actor, str]]:
             while start < i and (not t.is_title[start] or t.lower[start] in {"the", "a", "an"}):
                 start += 1
             if start < i:
-                found.append((doc[start: i + 1], _text_actor(t.sentence_text(start, i + 1), "armed_group", gaz),
+                found.append((doc[start: i + 1], text_actor(t.sentence_text(start, i + 1), "armed_group", gaz),
                               "pattern"))
     return found
 
@@ -259,72 +234,6 @@ def _acronym_spans(doc: Doc, named: list[TokenMention], gaz: Gazetteer) -> list[
     return found
 
 
-def _name_words(t, start: int, end: int) -> list[tuple[str, ...]]:
-    """The words of the name in tokens [start, end), each a tuple of tokens: 'Hossein
-    Amir-Abdollahian' is ('Hossein',), ('Amir', '-', 'Abdollahian')."""
-    words, word = [], []
-    for i in range(start, end):
-        word.append(t.orth[i])
-        if t.whitespace[i] or i == end - 1:
-            words.append(tuple(word))
-            word = []
-    return words
-
-
-def _short_names(doc: Doc, named: list[TokenMention]) -> list[tuple[Span, Actor, str]]:
-    """A person's family name alone ('Haftar' after 'Khalifa Haftar', 'Amir-Abdollahian' after
-    'Hossein Amir-Abdollahian', 'Jolani' after 'al-Jolani'), and the given name alone when no other person of the text bears it
-    ('Isaias' after 'Isaias Afwerki', 'Tamim' after 'Tamim bin Hamad Al Thani'): the press calls
-    Ethiopians, Eritreans and Gulf rulers by their first names."""
-    t = table(doc)
-    titles = cues().anaphora["personal_titles"] | cues().anaphora["title_nouns"]
-    family: dict[tuple[str, ...], Actor] = {}
-    given: dict[tuple[str, ...], set[str]] = {}
-    actors: dict[str, Actor] = {}
-    for item in named:
-        actor = item.mention.actor
-        words = [w for w in _name_words(t, item.start, item.end) if len(w) > 1 or w[0].lower() not in titles]
-        if actor.type == "person" and len(words) >= 2:
-            family.setdefault(words[-1], actor)
-            family.setdefault(words[-1][-1:], actor)  # 'Jolani' after 'al-Jolani'
-            if len(words[0]) == 1 and len(words[0][0]) >= 3:
-                given.setdefault(words[0], set()).add(actor.id)
-                actors[actor.id] = actor
-    forms = {words: (actor, False) for words, actor in family.items()}
-    forms.update({words: (actors[min(ids)], True) for words, ids in given.items() if len(ids) == 1 and words not in forms})
-    by_first: dict[str, list[tuple[str, ...]]] = {}
-    for words in forms:
-        by_first.setdefault(words[0], []).append(words)
-    found = []
-    for i, text in enumerate(t.orth):
-        for words in by_first.get(text, ()) if t.is_title[i] else ():
-            end = i + len(words)
-            actor, alone = forms[words]
-            if tuple(t.orth[i:end]) == words and not (alone and end < len(t.orth) and t.is_title[end]):
-                found.append((doc[i:end], actor, "short-name"))
-                break
-    return found
-
-
-def _compound_groups(doc: Doc, named: list[TokenMention], gaz: Gazetteer) -> list[tuple[Span, Actor, str]]:
-    """'the Iran-backed militias', 'a US-led coalition': with no name after it, the compound
-    describes a group of its own, named by the whole compound and mentioned by the words after the
-    hyphen (so the backer stays a mention of its own, for the compound's relation)."""
-    t, heads = table(doc), cues().compound_groups
-    ends = {m.end: m for m in named}
-    found = []
-    for i in (i for i in range(2, len(t.orth)) if t.lower[i] in cues().compounds and t.orth[i - 1] in {"-", "\u2013"}):
-        base, head = ends.get(i - 1), t.head[i]
-        if base is None or head <= i or t.is_title[head] or head - i > 3:
-            continue
-        type_ = ("armed_group" if t.lower[head] in heads["armed_heads"] else
-                 "organisation" if t.lower[head] in heads["organisation_heads"] else None)
-        if type_ is not None:
-            name = t.sentence_text(base.start, head + 1)
-            found.append((doc[i + 1:head + 1], _text_actor(name, type_, gaz), "pattern"))
-    return found
-
-
 def find_mentions(doc: Doc, gaz: Gazetteer | None = None) -> list[TokenMention]:
     """Every named, demonym, contingent and population mention, longest first, no overlaps."""
     gaz = gaz or gazetteer()
@@ -332,7 +241,7 @@ def find_mentions(doc: Doc, gaz: Gazetteer | None = None) -> list[TokenMention]:
     named = _drop_inside_longer_names(named, ner)
     chosen = _choose([named, demonyms, ner])
     inside = {i: (m.start, m.end) for m in chosen if m.end - m.start > 1 for i in range(m.start, m.end)}
-    extra = [item for item in _acronym_spans(doc, chosen, gaz) + _short_names(doc, chosen) + _compound_groups(doc, chosen, gaz)
+    extra = [item for item in _acronym_spans(doc, chosen, gaz) + short_names(doc, chosen) + compound_groups(doc, chosen, gaz)
              if item[0].start not in inside or item[0].end - item[0].start >= _length(inside[item[0].start])]
     chosen = [_extend_to_institution(doc, m)
               for m in _choose([named, extra, demonyms, ner, _population_spans(doc, gaz)])]
@@ -375,7 +284,7 @@ def _fighters_by_example(doc: Doc, mentions: list[TokenMention], gaz: Gazetteer)
             span = doc[item.start:item.end] if item else doc[example.i:example.i + 1]
             word = span.text
             stem = word[:-1] if word.endswith("s") and not word.endswith("ss") else word
-            found[span.start] = _mention(_text_actor(f"{stem} fighters", "contingent", gaz), span, "pattern")
+            found[span.start] = mention_of(text_actor(f"{stem} fighters", "contingent", gaz), span, "pattern")
     kept = [m for m in mentions if m.start not in found]
     return sorted([*kept, *found.values()], key=lambda m: m.start)
 
@@ -387,7 +296,7 @@ def _extend_to_institution(doc: Doc, item: TokenMention) -> TokenMention:
     head = t.head[last]
     if item.mention.actor.type != "person" and t.dep[last] == "poss" and head > last and (
             doc[head].lemma_ in _institution_nouns() or t.lower[head] in _institution_nouns()):
-        return _mention(item.mention.actor, doc[item.start: head + 1], item.mention.via)
+        return mention_of(item.mention.actor, doc[item.start: head + 1], item.mention.via)
     return item
 
 
@@ -428,5 +337,5 @@ def _choose(layers: list[list[tuple[Span, Actor, str]]]) -> list[TokenMention]:
                 continue
             keep.discard((span.start, span.end))
             taken.update(range(span.start, span.end))
-            result.append(_mention(actor, span, via))
+            result.append(mention_of(actor, span, via))
     return sorted(result, key=lambda m: m.start)

@@ -86,3 +86,14 @@ def possessive_in_name(t: TokenTable, i: int) -> bool:
     """The 's of "People's Defence Forces" belongs to the name; that of "Haftar's army" does not."""
     return t.tag[i] == "POS" and i > 0 and t.is_title[i - 1] and t.ent_type[i - 1] not in {
         "PERSON", "GPE", "LOC"}
+
+
+def name_goes_on(t: TokenTable, end: int) -> bool:
+    """Whether a name continues after token `end - 1`: 'Lashkar' in 'Lashkar-e-Islam' and 'Jaish' in
+    'Jaish al-Fatah' begin other names (a joining particle follows, hyphenated), while 'Hamas-led',
+    'Iran-backed' and 'Hamas-Israel talks' do not."""
+    particles = cues().anaphora["name_particles"]
+    n = len(t.orth)
+    if end < n and t.orth[end] == "-" and not t.whitespace[end - 1] and end + 1 < n:
+        return t.lower[end + 1] in particles
+    return end + 1 < n and t.lower[end] in particles and t.orth[end + 1] == "-"

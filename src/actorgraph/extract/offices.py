@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from spacy.tokens import Doc, Token
 
 from .lexicon import cues
-from .mentions import TokenMention
+from .token_mention import TokenMention
 from .patterns import GROUP_TYPES, Candidate
 from .syntax import Arguments
 

@@ -10,7 +10,7 @@ from dataclasses import dataclass, replace
 from spacy.tokens import Doc, Token
 
 from .lexicon import cues, gazetteer
-from .mentions import TokenMention
+from .token_mention import TokenMention
 from .syntax import Arguments, child, subject_tokens
 from .tokens import table
 

@@ -12,7 +12,7 @@ from .lexicon import gazetteer
 from .timex import earliest_day
 
 if TYPE_CHECKING:
-    from .mentions import TokenMention
+    from .token_mention import TokenMention
 
 
 def country_of(item: TokenMention) -> str | None:

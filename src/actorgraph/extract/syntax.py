@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from spacy.tokens import Token
 
-from .mentions import TokenMention
+from .token_mention import TokenMention
 
 OBJECT_CONTROL = {"ask", "urge", "tell", "force", "order", "help", "allow", "press", "pressure",
                   "call", "encourage", "persuade", "compel", "invite", "accuse", "instruct", "push"}
