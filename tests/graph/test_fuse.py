@@ -69,12 +69,12 @@ def test_rebrand_keeps_both_actors_and_its_date(tmp_path, store):
                                          "text": "History\n\nIn January 2017 Jabhat Fateh al-Sham rebranded as "
                                                  "Hayat Tahrir al-Sham."})
     ingest([path], store)
-    hts, nusra = store.find_actors("HTS")[0], store.find_actors("Jabhat al-Nusra")[0]
-    assert hts.id != nusra.id
+    hts, jfs = store.find_actors("HTS")[0], store.find_actors("Jabhat Fateh al-Sham")[0]
+    assert hts.id != jfs.id != store.find_actors("Jabhat al-Nusra")[0].id  # a rebrand is a group of its own
     lineage = [r for r in store.relations([hts.id]) if r.predicate == "derived_from"]
-    assert lineage and lineage[0].object.actor.id == nusra.id and lineage[0].kind == "successor"
+    assert lineage and lineage[0].object.actor.id == jfs.id and lineage[0].kind == "successor"
     assert validity(lineage[0])[0] == "2017-01"
-    assert [r.predicate for r in timeline(store.relations([hts.id]), {hts.id, nusra.id})] == ["derived_from"]
+    assert [r.predicate for r in timeline(store.relations([hts.id]), {hts.id, jfs.id})] == ["derived_from"]
 
 
 def test_grades_follow_corroboration_and_source_reliability(tmp_path, store):
