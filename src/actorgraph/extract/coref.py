@@ -5,6 +5,8 @@ Rules are deliberately simple and explainable: compatible type, recency, subject
 an object never co-refers with its own clause's subject (binding)."""
 from __future__ import annotations
 
+from collections import Counter
+
 from spacy.tokens import Doc, Token
 
 from ..models import Actor
@@ -26,8 +28,6 @@ INSTITUTION_NOUNS = {"junta", "regime", "government", "military", "army", "gener
 STATE_FORCE_NOUNS = {"army", "military", "police"}
 HOME_NOUNS = STATE_FORCE_NOUNS | {"government", "administration"}  # with no actor near: the text's home state
 GOVERNMENT_NOUNS = {"regime", "junta", "government", "administration", "authorities", "ministry"}
-GROUP_NOUNS = {"group", "movement", "insurgent", "insurgents", "militant", "militants", "rebel", "rebels", "jihadist",
-               "jihadists", "insurgency", "organisation", "organization", "outfit", "network"}  # with none near: the text's group
 WINDOW_SENTENCES = 3
 NAMED_WINDOW_SENTENCES = 8
 
@@ -172,15 +172,13 @@ def _salient_group(mentions: list[TokenMention], excluded: set[int]) -> Actor | 
     """'The insurgents' or 'the group' that no armed group of the last sentences can be: the armed
     group the text names most (a profile of ISKP calls it 'the group' pages after naming it), unless
     it is the subject of the anaphor's own clause."""
-    counts: dict[str, int] = {}
-    actors: dict[str, Actor] = {}
     bound = {m.mention.actor.id for m in mentions if m.start in excluded}
-    for m in mentions:
-        actor = m.mention.actor
-        if actor.type == "armed_group" and m.mention.via != "coref" and actor.id not in bound:
-            counts[actor.id] = counts.get(actor.id, 0) + 1
-            actors.setdefault(actor.id, actor)
-    return actors[max(counts, key=lambda k: counts[k])] if counts else None
+    named = [m.mention.actor for m in mentions if m.mention.actor.type == "armed_group"
+             and m.mention.via != "coref" and m.mention.actor.id not in bound]
+    if not named:
+        return None
+    most = Counter(actor.id for actor in named).most_common(1)[0][0]
+    return next(actor for actor in named if actor.id == most)
 
 
 def _leader_named(token: Token, by_start: dict[int, TokenMention]) -> Actor | None:
@@ -343,7 +341,7 @@ def resolve_anaphora(doc: Doc, mentions: list[TokenMention]) -> list[TokenMentio
         actor = target.mention.actor if target else None
         if actor is None and token.lemma_.lower() in HOME_NOUNS:
             actor = home_force(mentions)
-        elif actor is None and (token.lemma_.lower() in GROUP_NOUNS or token.lower_ in GROUP_NOUNS):
+        elif actor is None and {token.lemma_.lower(), token.lower_} & cues().anaphora["salient_group_nouns"]:
             actor = _salient_group(mentions, excluded)
         if actor is None:
             continue

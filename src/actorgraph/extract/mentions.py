@@ -20,6 +20,7 @@ from .tokens import table
 
 NER_TYPES = {"PERSON": "person", "ORG": "organisation", "GPE": "place", "LOC": "place",
              "FAC": "place", "NORP": "population"}
+NOT_NAMES = {"DATE", "TIME", "CARDINAL", "ORDINAL", "PERCENT", "MONEY", "QUANTITY"}  # entity labels of no actor
 
 
 def _is_acronym(alias: str) -> bool:
@@ -71,9 +72,6 @@ def _gazetteer_spans(doc: Doc, gaz: Gazetteer) -> list[tuple[Span, Actor, str]]:
         else:
             found.append((span, state, "seat"))
     return found
-
-
-NOT_NAMES = {"DATE", "TIME", "CARDINAL", "ORDINAL", "PERCENT", "MONEY", "QUANTITY"}  # entity labels
 
 
 def _demonym_spans(doc: Doc, gaz: Gazetteer) -> list[tuple[Span, Actor, str]]:
@@ -240,16 +238,12 @@ def find_mentions(doc: Doc, gaz: Gazetteer | None = None) -> list[TokenMention]:
     named, demonyms, ner = _gazetteer_spans(doc, gaz), _demonym_spans(doc, gaz), _ner_spans(doc, gaz)
     named = _drop_inside_longer_names(named, ner)
     chosen = _choose([named, demonyms, ner])
-    inside = {i: (m.start, m.end) for m in chosen if m.end - m.start > 1 for i in range(m.start, m.end)}
-    extra = [item for item in _acronym_spans(doc, chosen, gaz) + short_names(doc, chosen) + compound_groups(doc, chosen, gaz)
-             if item[0].start not in inside or item[0].end - item[0].start >= _length(inside[item[0].start])]
+    inside = {i: m.end - m.start for m in chosen if m.end - m.start > 1 for i in range(m.start, m.end)}
+    shorter = _acronym_spans(doc, chosen, gaz) + short_names(doc, chosen) + compound_groups(doc, chosen, gaz)
+    extra = [item for item in shorter if len(item[0]) >= inside.get(item[0].start, 0)]  # never inside a longer name
     chosen = [_extend_to_institution(doc, m)
               for m in _choose([named, extra, demonyms, ner, _population_spans(doc, gaz)])]
     return _fighters_by_example(doc, chosen, gaz)
-
-
-def _length(span: tuple[int, int]) -> int:
-    return span[1] - span[0]
 
 
 def _listed_examples(token) -> list:

@@ -25,14 +25,13 @@ def _name_words(t, start: int, end: int) -> list[tuple[str, ...]]:
 
 def short_names(doc: Doc, named: list[TokenMention]) -> list[tuple[Span, Actor, str]]:
     """A person's family name alone ('Haftar' after 'Khalifa Haftar', 'Amir-Abdollahian' after
-    'Hossein Amir-Abdollahian', 'Jolani' after 'al-Jolani'), and the given name alone when no other person of the text bears it
-    ('Isaias' after 'Isaias Afwerki', 'Tamim' after 'Tamim bin Hamad Al Thani'): the press calls
-    Ethiopians, Eritreans and Gulf rulers by their first names."""
+    'Hossein Amir-Abdollahian', 'Jolani' after 'al-Jolani'), and the given name alone when no other
+    person of the text bears it ('Isaias' after 'Isaias Afwerki', 'Tamim' after 'Tamim bin Hamad Al
+    Thani'): the press calls Ethiopians, Eritreans and Gulf rulers by their first names."""
     t = table(doc)
     titles = cues().anaphora["personal_titles"] | cues().anaphora["title_nouns"]
     family: dict[tuple[str, ...], Actor] = {}
-    given: dict[tuple[str, ...], set[str]] = {}
-    actors: dict[str, Actor] = {}
+    given: dict[tuple[str, ...], dict[str, Actor]] = {}
     for item in named:
         actor = item.mention.actor
         words = [w for w in _name_words(t, item.start, item.end) if len(w) > 1 or w[0].lower() not in titles]
@@ -40,10 +39,10 @@ def short_names(doc: Doc, named: list[TokenMention]) -> list[tuple[Span, Actor, 
             family.setdefault(words[-1], actor)
             family.setdefault(words[-1][-1:], actor)  # 'Jolani' after 'al-Jolani'
             if len(words[0]) == 1 and len(words[0][0]) >= 3:
-                given.setdefault(words[0], set()).add(actor.id)
-                actors[actor.id] = actor
+                given.setdefault(words[0], {})[actor.id] = actor
     forms = {words: (actor, False) for words, actor in family.items()}
-    forms.update({words: (actors[min(ids)], True) for words, ids in given.items() if len(ids) == 1 and words not in forms})
+    forms.update({words: (*bearers.values(), True) for words, bearers in given.items()
+                  if len(bearers) == 1 and words not in forms})
     by_first: dict[str, list[tuple[str, ...]]] = {}
     for words in forms:
         by_first.setdefault(words[0], []).append(words)
@@ -62,10 +61,10 @@ def compound_groups(doc: Doc, named: list[TokenMention], gaz: Gazetteer) -> list
     """'the Iran-backed militias', 'a US-led coalition': with no name after it, the compound
     describes a group of its own, named by the whole compound and mentioned by the words after the
     hyphen (so the backer stays a mention of its own, for the compound's relation)."""
-    t, heads = table(doc), cues().compound_groups
+    t, heads, compounds = table(doc), cues().compound_groups, cues().compounds
     ends = {m.end: m for m in named}
     found = []
-    for i in (i for i in range(2, len(t.orth)) if t.lower[i] in cues().compounds and t.orth[i - 1] in {"-", "\u2013"}):
+    for i in (i for i in range(2, len(t.orth)) if t.lower[i] in compounds and t.orth[i - 1] in {"-", "\u2013"}):
         base, head = ends.get(i - 1), t.head[i]
         if base is None or head <= i or t.is_title[head] or head - i > 3:
             continue
