@@ -102,3 +102,28 @@ def test_judgements_hold_through_a_re_ingest_and_an_extraction_again(tmp_path):
         ws.unjudge(made["id"])
         assert [c["predicate"] for c in ws.ask("Rwanda", "KLF")["direct"]] == ["supports"]
         assert ws.review(question="Rwanda and KLF")[0]["predicate"] == "supports"
+
+
+def test_the_page_view_fused_from_stored_sums_is_the_view_fused_from_every_instance(tmp_path):
+    """The demo corpus ingested; around each of its best linked actors, the edges `graph_view` fuses
+    from `claim_sources` (no instance read) are those fusing every instance among the same actors
+    gives: modality, grade, sources, contradiction, rhetoric, full count, and the dates."""
+    from actorgraph.answer.paths import neighbourhood
+    from actorgraph.graph.fuse import claims_of
+    from actorgraph.views import network, span
+
+    demo = Path(ag.__file__).parent / "data" / "demo"
+    with ag.open(str(tmp_path / "demo.sqlite")) as ws:
+        assert ws.ingest(demo).ok
+        centers = [a["id"] for a in ws.store.actors()[:6]]
+        assert len(centers) == 6
+        for center in centers:
+            kept, _ = neighbourhood(ws.store, center, 1)
+            instances = [r for r in ws.store.relations(sorted(kept))
+                         if {m.actor.id for m in (r.subject, r.object, r.object2) if m} <= kept]
+            claims = claims_of(instances)
+            expected = network(ws.store.actor(center), claims, span(claims), lambda c: True)
+            view = ws.graph_view(center)
+            assert view["edges"], center
+            assert sorted(view["edges"], key=lambda e: e["id"]) == sorted(expected["edges"], key=lambda e: e["id"])
+            assert view["dates"] == expected["dates"]

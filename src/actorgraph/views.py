@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterable
 
 from .extract.lexicon import ontology
 from .extract.timex import earliest_day, latest_day
-from .graph.fuse import DAY, MODALITY_WEIGHT, Claim, as_of, claims_of, validity
+from .graph.fuse import DAY, MODALITY_WEIGHT, Fused, claims_of, validity
 from .models import Actor, Judgement, Relation, relation_json
 
 GRADE = re.compile(r"(?P<letter>[A-F])?(?P<number>[1-6])?")
@@ -116,19 +116,19 @@ def kept(relation: Relation, grade: str, *, predicates: set[str] | None, modalit
                 or (start and valid_to and valid_to < start) or (end and valid_from and valid_from[:len(end)] > end))
 
 
-def network(center: Actor | None, around: list[Relation], day: str | None, shown: Callable[[Claim], bool],
-            totals: dict[tuple, int] | None = None) -> dict:
+def network(center: Actor | None, claims: list[Fused], dates: tuple[str | None, str | None],
+            shown: Callable[[Fused], bool], totals: dict[tuple, int] | None = None) -> dict:
     """The claims around `center` that `shown` keeps, as the page's nodes and edges (at most
-    MAX_GRAPH_EDGES, strongest first), with the dates the relations span. `totals` gives a claim's
-    full number of instances, by (subject, predicate, object) id, when `around` holds a sample."""
+    MAX_GRAPH_EDGES, strongest first), with the first and last day the relations span. `totals`
+    gives a claim's full number of instances, by (subject, predicate, object) id, when its instances
+    are a sample."""
     empty = {"center": None, "nodes": [], "edges": [], "dates": {"min": None, "max": None},
              "predicates": list(ontology().predicates), "modalities": list(MODALITY_WEIGHT),
              "entity_types": list(ontology().entity_types)}
     if center is None:
         return empty
-    dates = sorted(d for r in around for d in validity(r) if d)
     edges, nodes = [], {center.id: center}
-    for claim in sorted(claims_of(as_of(around, day)), key=lambda c: -c.strength):
+    for claim in sorted(claims, key=lambda c: -c.strength):
         if not shown(claim):
             continue
         for target in filter(None, (claim.object, claim.object2)):
@@ -140,11 +140,18 @@ def network(center: Actor | None, around: list[Relation], day: str | None, shown
                           "grade": claim.grade, "credibility": claim.credibility,
                           "sources": claim.count(*MODALITY_WEIGHT), "contradicted": claim.contradicted,
                           "rhetoric": claim.rhetoric,
-                          "evidence_total": max(len(claim.instances), (totals or {}).get(
+                          "evidence_total": max(claim.evidence_total, (totals or {}).get(
                               (claim.subject.id, claim.predicate, claim.object.id), 0)),
                           "claim": {"subject": claim.subject.id, "predicate": claim.predicate,
                                     "object": claim.object.id}})
+    first, last = dates
     return {**empty, "center": center.id, "edges": edges, "truncated": len(edges) >= MAX_GRAPH_EDGES,
             "nodes": [{"id": a.id, "name": a.name, "type": a.type, "center": a.id == center.id} for a in nodes.values()],
-            "dates": {"min": earliest_day(dates[0]) if dates else None,
-                      "max": latest_day(dates[-1])[:10] if dates else None}}
+            "dates": {"min": earliest_day(first) if first else None, "max": latest_day(last)[:10] if last else None}}
+
+
+def span(claims: list[Fused]) -> tuple[str | None, str | None]:
+    """The first and last day any instance of these claims holds on."""
+    days = [c.days for c in claims]
+    return (min((first for first, _ in days if first), default=None),
+            max((last for _, last in days if last), default=None))

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 
 from .answer import answer as answering
 from .answer.attention import attention as source_attention
-from .answer.paths import around
+from .answer.paths import around, summed_around
 from .export import FORMATS, select, to_bytes, to_graph, write
 from .extract.rhetoric import rhetoric
 from .graph.fuse import as_of, claims_of, confirmed_by_others, timeline as fused_timeline
@@ -31,7 +31,7 @@ from .names import normalize
 from .extract.options import DEFAULT_OPTIONS, ExtractOptions
 from .texts import critical_reading, extract_files, extract_text, profile, read_one  # noqa: F401 (the API)
 from .views import (Invalid, NotFound, actor_json, checked_date, checked_span, graded, grade_test, judgement_json,
-                    kept, modalities, network, predicates, relation_item, review_order)
+                    kept, modalities, network, predicates, relation_item, review_order, span)
 
 if TYPE_CHECKING:
     from .pipeline import IngestReport
@@ -305,11 +305,18 @@ class Workspace:
         passes, day = grade_test(min_grade), checked_date(as_of_day, "as_of")
         top = self.store.actors()[:1] if not actor else []
         center = self.actor(actor) if actor else (self.store.actor(top[0]["id"]) if top else None)
-        ids, totals, cut = around(self.store, center.id, hops) if center else ([], {}, False)
-        view = network(center, self.store.relations(ids=ids) if ids else [], day,
-                       lambda c: not ((wanted and c.predicate not in wanted) or (moods and c.modality not in moods)
-                                      or not passes(c.grade)), totals)
-        return view | {"truncated": view.get("truncated", False) or cut}
+        shown = lambda c: not ((wanted and c.predicate not in wanted) or (moods and c.modality not in moods)  # noqa: E731
+                               or (min_grade and not passes(c.grade)))
+        if center is None:
+            return network(None, [], (None, None), shown)
+        if day is None:  # fused from the sums kept per claim and source: no instance is read
+            drawn, found, cut = summed_around(self.store, center.id, hops, shown)
+            view = network(center, drawn, span(found), shown)
+        else:
+            ids, totals, cut = around(self.store, center.id, hops)
+            instances = self.store.relations(ids=ids) if ids else []
+            view = network(center, claims_of(as_of(instances, day)), span(claims_of(instances)), shown, totals)
+        return view | {"truncated": view["truncated"] or cut}
 
     def claim(self, subject: str, predicate: str, obj: str, as_of_day: str | None = None) -> dict:
         """One claim with every quote behind it (the workbench's evidence panel)."""

@@ -11,10 +11,11 @@ from sqlalchemy import select
 from test_store import PAKISTAN, QATAR, TALIBAN, USA, relation, store  # noqa: F401 (store: both backends)
 
 from actorgraph.graph.claims import CLAIMED, rebuild
-from actorgraph.graph.fuse import MODALITY_WEIGHT
-from actorgraph.graph.schema import NO_OBJECT2, ClaimLinkRow
+from actorgraph.graph.fuse import MODALITY_WEIGHT, claims_of
+from actorgraph.graph.schema import NO_OBJECT2, ClaimLinkRow, ClaimSourceRow
+from actorgraph.graph.sources import registry
 from actorgraph.graph.store import Store
-from actorgraph.models import Document, Mention
+from actorgraph.models import Document, Mention, TimeSpan
 
 TEXT = "The Taliban supports Pakistan, a wire said. Qatar pressures the Taliban. The United States hosts talks."
 
@@ -37,13 +38,29 @@ def summed(store: Store) -> dict[tuple, tuple]:
     return {key: (firmness, claimed, len(docs), n) for key, (firmness, claimed, docs, n) in found.items()}
 
 
+def stored_sources(store: Store) -> list[tuple]:
+    with store.engine.connect() as connection:
+        return sorted(tuple(row) for row in connection.execute(select(*ClaimSourceRow.__table__.columns)))
+
+
+def fused(claims) -> dict[tuple, tuple]:
+    """What the page shows of each claim, by its key."""
+    return {(c.subject.id, c.predicate, c.object.id, c.object2.id if c.object2 else None): (
+        c.modality, c.grade, c.corroboration, c.contradicted, c.rhetoric, c.evidence_total,
+        round(c.strength, 9), c.days) for c in claims}
+
+
 def assert_kept(store: Store) -> dict[tuple, tuple]:
-    """The stored claims are the relations summed, and summing them all again changes nothing."""
-    claims = stored_claims(store)
+    """The stored claims are the relations summed, the claims fused from `claim_sources` are those
+    fused from the visible instances, and summing them all again changes nothing."""
+    claims, sources = stored_claims(store), stored_sources(store)
     assert claims == summed(store)
+    actors = sorted({i for key in claims for i in key[:3] if i != NO_OBJECT2})
+    assert fused(store.claim_summaries(actors)) == fused(claims_of(store.relations()))
     with store.engine.begin() as connection:
         rebuild(connection)
     assert stored_claims(store) == claims
+    assert stored_sources(store) == sources
     return claims
 
 
@@ -123,3 +140,35 @@ def test_writers_racing_on_one_claim_lose_no_document(store: Store, db_url):
         thread.join()
     other.close()
     assert assert_kept(store)[TALIBAN.id, PAKISTAN.id, NO_OBJECT2, "supports"][2:] == (12, 12)
+
+
+def test_summed_sources_fuse_as_the_instances_do_and_read_the_registry_of_now(store: Store, tmp_path, monkeypatch):
+    """A claim stated both ways (symmetric) is one; a hedged source and an asserting one count
+    apart; a rhetorical question counts for nothing; the days run from the text's "since 2019" to
+    the last publication; and an outlet graded anew in the user's registry regrades the stored
+    claims when read, with nothing written again."""
+    story = wire(1)
+    dawn = Document(text="Pakistan and the Taliban work together, a Gazette analysis says.", name="dawn.txt",
+                    source="Nile Valley Gazette", published="2022-01-01", url="https://www.nilevalley.example/a")
+    store.add_document(story, [], [relation(story, TALIBAN, "cooperates_with", PAKISTAN, 0,
+                                            time=TimeSpan("2019", None, "since 2019", "ongoing_since"))])
+    store.add_document(dawn, [], [relation(dawn, PAKISTAN, "cooperates_with", TALIBAN, 0, modality="hedged"),
+                                  relation(dawn, QATAR, "hosts", TALIBAN, 30, rhetoric="rhetorical_question")])
+    assert_kept(store)
+    claims = {c.predicate: c for c in store.claim_summaries([TALIBAN.id])}
+    together = claims["cooperates_with"]
+    assert (together.corroboration, together.evidence_total, together.days) == (
+        {"asserted": 1, "hedged": 1}, 2, ("2019", "2022-01-01"))
+    assert claims["hosts"].rhetoric == ["rhetorical_question"] and claims["hosts"].corroboration == {}
+    assert together.grade[0] == "F"  # neither outlet is in the packaged registry
+    user = tmp_path / "sources.yaml"
+    user.write_text("sources:\n  - {name: Wire, reliability: b}\n")
+    monkeypatch.setenv("ACTORGRAPH_SOURCES", str(user))
+    registry.cache_clear()
+    try:
+        regraded = next(c for c in store.claim_summaries([TALIBAN.id]) if c.predicate == "cooperates_with")
+        assert regraded.grade[0] == "B"
+        assert fused([regraded]) == fused(c for c in claims_of(store.relations()) if c.predicate == "cooperates_with")
+    finally:
+        monkeypatch.delenv("ACTORGRAPH_SOURCES")
+        registry.cache_clear()

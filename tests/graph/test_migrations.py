@@ -12,10 +12,11 @@ from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import create_engine, insert, inspect, text
-from test_claims import stored_claims, summed
+from test_claims import fused, stored_claims, summed
 from test_store import PAKISTAN, QATAR, TALIBAN, relation
 
 from actorgraph.graph.migrations import config
+from actorgraph.graph.fuse import claims_of
 from actorgraph.models import Document
 from actorgraph.graph.schema import ActorRow, Base, DocumentRow, RelationRow
 from actorgraph.graph.store import SchemaMismatch, Store, database_url
@@ -55,8 +56,8 @@ def _pre_alembic(db_url: str, *statements: str) -> None:
     engine.dispose()
 
 
-def test_one_head_and_it_is_the_fewer_relation_indexes_revision():
-    assert _head() == "0005"
+def test_one_head_and_it_is_the_claim_sources_revision():
+    assert _head() == "0006"
 
 
 def test_a_database_at_the_initial_revision_is_upgraded_and_keeps_its_documents(db_url):
@@ -154,6 +155,18 @@ def test_indexes_that_a_two_column_index_serves_are_dropped_and_the_relations_ke
     assert _relation_indexes(db_url) == {"ix_relations_document_evidence", "ix_relations_subject_object",
                                          "ix_relations_object_subject", "ix_relations_object2_id",
                                          "ix_relations_predicate", "ix_relations_judgement_id"}
+    assert _state(db_url) == (_head(), [])
+
+
+def test_relations_stored_before_the_claim_sources_revision_are_summed_per_source_on_upgrade(db_url):
+    _migrated_to(db_url, "0005")
+    _relations_written(db_url)
+    store = Store.open(db_url)
+    try:
+        summaries = store.claim_summaries([TALIBAN.id])
+        assert len(summaries) == 2 and fused(summaries) == fused(claims_of(store.relations()))
+    finally:
+        store.close()
     assert _state(db_url) == (_head(), [])
 
 

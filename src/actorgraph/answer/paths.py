@@ -69,14 +69,10 @@ def link_strengths(links) -> tuple[dict[frozenset, float], dict[str, set[str]]]:
     return weights, neighbours
 
 
-def around(store, center: str, hops: int, actors: int = SHOWN_ACTORS, claims: int = SHOWN_CLAIMS,
-           instances: int = SHOWN_INSTANCES) -> tuple[list[int], dict[tuple, int], bool]:
-    """What the page draws around `center`, chosen on links summed up in SQL before any evidence
-    is loaded, so the view of a hub in a dense archive costs no more than that of a rare actor:
-    the actors within `hops` steps (at most `actors`, those most strongly linked to the ones kept
-    so far first), the `claims` strongest claims among them, and at most `instances` of each
-    (firmest first). Returns the relation ids, each claim's full count of instances by
-    (subject, predicate, object), and whether anything was left out."""
+def neighbourhood(store, center: str, hops: int, actors: int = SHOWN_ACTORS) -> tuple[set[str], bool]:
+    """The actors within `hops` steps of `center` that the page draws (at most `actors`, those most
+    strongly linked to the ones kept so far first), chosen on links summed up in SQL before any
+    evidence is loaded; and whether any were left out."""
     kept, frontier, cut = {center}, {center}, False
     for _ in range(hops):
         room = max(actors - len(kept), 0)
@@ -95,6 +91,32 @@ def around(store, center: str, hops: int, actors: int = SHOWN_ACTORS, claims: in
         if not frontier:
             break
         kept |= frontier
+    return kept, cut
+
+
+def summed_around(store, center: str, hops: int, shown, claims: int = SHOWN_CLAIMS) -> tuple[list, list, bool]:
+    """The page's network around `center` from the sums the store keeps per claim and source
+    (`Store.claim_summaries`), no instance read: of the claims among the actors `neighbourhood`
+    keeps, the `claims` firmest that `shown` keeps (firmest instance, boosted by its sources),
+    every claim found (for the dates), and whether anything was left out."""
+    kept, cut = neighbourhood(store, center, hops)
+    if len(kept) < 2:
+        return [], [], cut
+    found = [c for c in store.claim_summaries(sorted(kept), sorted(kept)) if set(c.ends) <= kept]
+    candidates = [c for c in found if shown(c)]
+    ranked = sorted(candidates, key=lambda c: (-c.firmest * boost(len(c.sums)), c.subject.id, c.object.id,
+                                               c.predicate, c.object2.id if c.object2 else ""))
+    return ranked[:claims], found, cut or len(candidates) > claims
+
+
+def around(store, center: str, hops: int, actors: int = SHOWN_ACTORS, claims: int = SHOWN_CLAIMS,
+           instances: int = SHOWN_INSTANCES) -> tuple[list[int], dict[tuple, int], bool]:
+    """The instances behind the page's network around `center` when it must be built from them (a
+    view as of a day): of the actors `neighbourhood` keeps, the `claims` strongest claims among
+    them, and at most `instances` of each (firmest first), so the view of a hub in a dense archive
+    costs no more than that of a rare actor. Returns the relation ids, each claim's full count of
+    instances by (subject, predicate, object), and whether anything was left out."""
+    kept, cut = neighbourhood(store, center, hops, actors)
     if len(kept) < 2:
         return [], {}, cut
     links = [row for row in store.link_weights(sorted(kept), sorted(kept))

@@ -14,10 +14,11 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass
 from functools import cached_property
+from typing import NamedTuple
 
 from ..extract.lexicon import ontology
 from ..extract.timex import earliest_day, latest_day
-from ..models import Actor, Relation
+from ..models import Actor, Relation, TimeSpan
 from .sources import credibility, grade, independent_key, modality_counts, registry
 
 MODALITY_WEIGHT = {"asserted": 1.0, "reported": 0.7, "hedged": 0.5, "conditional": 0.3, "question": 0.2,
@@ -35,35 +36,56 @@ def source_key(relation: Relation) -> str:
     return independent_key(relation.source, doc, doc, relation.source)
 
 
-@dataclass(frozen=True)
-class Claim:
-    """Every instance of one relation between the same actors, across documents."""
+class Fact(NamedTuple):
+    """What fusion reads of an instance, or of a stored group of like instances (`claim_sources`):
+    its independent source, modality, rhetoric ('' for none), the reliability of its outlet, its
+    firmness (modality weight times confidence) and the days it spans."""
 
+    source: str
+    modality: str
+    rhetoric: str
+    reliability: str
+    firmness: float
+    first: str | None = None
+    last: str | None = None
+
+
+def fact_of(relation: Relation) -> Fact:
+    days = [d for d in validity(relation) if d]
+    return Fact(source_key(relation), relation.modality, relation.rhetoric or "",
+                registry().reliability(relation.source, relation.url),
+                MODALITY_WEIGHT[relation.modality] * relation.confidence, min(days, default=None),
+                max(days, default=None))
+
+
+class Fused:
+    """Corroboration, contradiction, grade and strength of a claim, read from its `facts`: one
+    reading whether the facts come from the instances at hand or from the sums kept in the store."""
+
+    facts: tuple[Fact, ...]
     subject: Actor
-    predicate: str
     object: Actor
     object2: Actor | None
-    instances: tuple[Relation, ...]
 
     @property
     def ends(self) -> tuple[str, ...]:
         return tuple(a.id for a in (self.subject, self.object, self.object2) if a is not None)
 
     @cached_property
-    def counted(self) -> tuple[Relation, ...]:
-        """The instances that count as evidence: not inside a rhetorical question or a demand that
-        the accused disprove it."""
-        return tuple(r for r in self.instances if not r.rhetoric)
+    def counted_facts(self) -> tuple[Fact, ...]:
+        """Facts that count as evidence: not inside a rhetorical question or a demand that the
+        accused disprove it."""
+        return tuple(f for f in self.facts if not f.rhetoric)
 
     @property
     def rhetoric(self) -> list[str]:
-        return sorted({r.rhetoric for r in self.instances if r.rhetoric})
+        return sorted({f.rhetoric for f in self.facts if f.rhetoric})
 
     @cached_property
     def _sources_by_modality(self) -> dict[str, set[str]]:
         found: dict[str, set[str]] = defaultdict(set)
-        for r in self.counted:
-            found[r.modality].add(source_key(r))
+        for f in self.counted_facts:
+            found[f.modality].add(f.source)
         return found
 
     def count(self, *modalities: str) -> int:
@@ -79,7 +101,7 @@ class Claim:
     @property
     def modality(self) -> str:
         """The firmest way any source commits to the claim."""
-        return max((r.modality for r in self.counted or self.instances), key=lambda m: MODALITY_WEIGHT[m])
+        return max((f.modality for f in self.counted_facts or self.facts), key=lambda m: MODALITY_WEIGHT[m])
 
     @property
     def contradicted(self) -> bool:
@@ -87,39 +109,111 @@ class Claim:
 
     @cached_property
     def credibility(self) -> int:
-        return credibility(**modality_counts((source_key(r), r.modality) for r in self.counted))
+        return credibility(**modality_counts((f.source, f.modality) for f in self.counted_facts))
 
     @cached_property
     def grade(self) -> str:
-        asserting = [r for r in self.counted if r.modality in {"asserted", "reported"}] or list(self.instances)
-        return grade([registry().reliability(r.source, r.url) for r in asserting], self.credibility)
+        asserting = [f for f in self.counted_facts if f.modality in {"asserted", "reported"}] or self.facts
+        return grade([f.reliability for f in asserting], self.credibility)
+
+    @property
+    def firmest(self) -> float:
+        """The firmness (modality weight times confidence) of its firmest counted instance."""
+        return max((f.firmness for f in self.counted_facts), default=0.0)
 
     @cached_property
     def strength(self) -> float:
         """How much weight the claim can bear in a path: modality, grade and corroboration."""
-        best = max((MODALITY_WEIGHT[r.modality] * r.confidence for r in self.counted), default=0.0)
+        best = self.firmest
         corroboration = min(1 + 0.2 * (self.count("asserted", "reported", "hedged") - 1), 2.0)
         graded = CREDIBILITY_WEIGHT[self.credibility] * RELIABILITY_WEIGHT[self.grade[0]]
         return best * corroboration * graded * (0.5 if self.contradicted else 1.0)
+
+    @property
+    def days(self) -> tuple[str | None, str | None]:
+        """The earliest and latest day any instance holds on (from the text, else publication)."""
+        return (min((f.first for f in self.facts if f.first), default=None),
+                max((f.last for f in self.facts if f.last), default=None))
+
+
+@dataclass(frozen=True)
+class Claim(Fused):
+    """Every instance of one relation between the same actors, across documents."""
+
+    subject: Actor
+    predicate: str
+    object: Actor
+    object2: Actor | None
+    instances: tuple[Relation, ...]
+
+    @cached_property
+    def facts(self) -> tuple[Fact, ...]:
+        return tuple(fact_of(r) for r in self.instances)
+
+    @cached_property
+    def counted(self) -> tuple[Relation, ...]:
+        """The instances that count as evidence (see `counted_facts`)."""
+        return tuple(r for r in self.instances if not r.rhetoric)
+
+    @property
+    def evidence_total(self) -> int:
+        return len(self.instances)
 
     @property
     def kind(self) -> str | None:
         return next((r.kind for r in self.instances if r.kind), None)
 
 
+@dataclass(frozen=True)
+class ClaimSummary(Fused):
+    """A claim as the store sums it up when written (`claim_sources`), without its instances: what
+    the page's network draws, whatever the number of documents behind each edge. `sums` holds its
+    rows (instances, origin, modality, rhetoric, outlet, host, firmness, first day, last day), made
+    facts only when asked: a view ranks thousands of claims and fuses the few hundred it draws."""
+
+    subject: Actor
+    predicate: str
+    object: Actor
+    object2: Actor | None
+    sums: tuple[tuple, ...]
+
+    @cached_property
+    def facts(self) -> tuple[Fact, ...]:
+        sources = registry()
+        return tuple(Fact(sources.folded(origin), modality, rhetoric, sources.reliability_at(outlet, host), *rest)
+                     for _, origin, modality, rhetoric, outlet, host, *rest in self.sums)
+
+    @property
+    def firmest(self) -> float:
+        return max((row[6] for row in self.sums if not row[3]), default=0.0)
+
+    @property
+    def evidence_total(self) -> int:
+        return sum(row[0] for row in self.sums)
+
+    @property
+    def days(self) -> tuple[str | None, str | None]:
+        return (min((row[7] for row in self.sums if row[7]), default=None),
+                max((row[8] for row in self.sums if row[8]), default=None))
+
+
+def claim_key(subject: str, predicate: str, obj: str, object2: str | None) -> tuple:
+    """One key for a claim whichever way its instances name it: symmetric predicates ignore
+    direction, and the two parties of a mediation their order."""
+    known = ontology().predicates.get(predicate)
+    if known is not None and known.symmetric:
+        subject, obj = sorted((subject, obj))
+    if object2 is not None:
+        obj, object2 = sorted((obj, object2))
+    return subject, predicate, obj, object2
+
+
 def claims_of(relations: list[Relation]) -> list[Claim]:
-    """Group relation instances into claims; symmetric predicates ignore direction, and the two
-    parties of a mediation their order."""
+    """Group relation instances into claims (see `claim_key`)."""
     grouped: dict[tuple, list[Relation]] = defaultdict(list)
-    predicates = ontology().predicates
     for r in relations:
-        s, o = r.subject.actor.id, r.object.actor.id
-        o2 = r.object2.actor.id if r.object2 else None
-        if predicates[r.predicate].symmetric:
-            s, o = sorted((s, o))
-        if o2 is not None:
-            o, o2 = sorted((o, o2))
-        grouped[(s, r.predicate, o, o2)].append(r)
+        grouped[claim_key(r.subject.actor.id, r.predicate, r.object.actor.id,
+                          r.object2.actor.id if r.object2 else None)].append(r)
     result = []
     for (s, predicate, o, o2), items in grouped.items():
         actors = {m.actor.id: m.actor for r in items for m in (r.subject, r.object, r.object2) if m}
@@ -127,16 +221,26 @@ def claims_of(relations: list[Relation]) -> list[Claim]:
     return result
 
 
+def summaries(grouped: dict[tuple, list[tuple]], actors: dict[str, Actor]) -> list[ClaimSummary]:
+    """Claims from stored sums: per `claim_key` (canonical ids), its `claim_sources` rows."""
+    return [ClaimSummary(actors[s], predicate, actors[o], actors[o2] if o2 else None, tuple(rows))
+            for (s, predicate, o, o2), rows in grouped.items()]
+
+
 def validity(relation: Relation) -> tuple[str | None, str | None]:
     """When a relation holds, as ISO dates: from the text where it says so ('since 2017', 'from
     2002 to 2009', 'formerly'), else from the publication date on."""
-    time = relation.time
+    return validity_of(relation.time, relation.published)
+
+
+def validity_of(time: TimeSpan | None, published: str | None) -> tuple[str | None, str | None]:
+    """`validity` of a relation's time and its document's publication date."""
     if time is None or (time.start is None and time.value == "present"):
-        return relation.published, None
+        return published, None
     start = time.start
     end = time.end if time.value in {"span", "past"} and time.end != time.start else None
     if time.value == "past" and time.start is None:
-        end = relation.published
+        end = published
     return start, end
 
 

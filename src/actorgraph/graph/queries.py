@@ -13,9 +13,10 @@ from ..extract.rhetoric import RhetoricSpan
 from ..models import Actor, Document, Evidence, Mention, Relation, TimeSpan
 from ..names import normalize
 from .claims import VISIBLE
+from .fuse import ClaimSummary, claim_key, summaries
 from .prepared import BETWEEN, CLAIM_INSTANCES
 from .resolve import Link, canonical_map
-from .schema import (HIDDEN, NO_OBJECT2, SECOND_OBJECT, ActorLinkRow, ActorRow, AliasRow, ClaimLinkRow,
+from .schema import (HIDDEN, NO_OBJECT2, ActorLinkRow, ActorRow, AliasRow, ClaimLinkRow, ClaimSourceRow,
                      DocumentProfileRow, DocumentRow, MentionRow, RelationRow, RhetoricSpanRow)
 from .sources import independent_key
 
@@ -166,13 +167,18 @@ class StoreReads:
         `table=ClaimLinkRow`, whose index of second objects holds only mediations) touching
         `actor_ids`, or with `others` those linking the two sets (merged ids included)."""
         ids = sorted(self._members(session, actor_ids))
-        visible, second = (VISIBLE, true()) if table is RelationRow else (true(), SECOND_OBJECT)
+        visible, second = (VISIBLE, true()) if table is RelationRow else (true(), table.object2_id != NO_OBJECT2)
         if others is None:
             for chunk in _chunks(ids):
                 yield visible & or_(table.subject_id.in_(chunk), table.object_id.in_(chunk),
                                     second & table.object2_id.in_(chunk))
             return
         other_ids = sorted(self._members(session, others))
+        if other_ids == ids:  # links within one set: one probe of the (subject, object) key, not two
+            for one in _chunks(ids):
+                for two in _chunks(ids):
+                    yield visible & table.subject_id.in_(one) & table.object_id.in_(two)
+            return
         for one in _chunks(ids):
             for two in _chunks(other_ids):
                 yield visible & or_(table.subject_id.in_(one) & table.object_id.in_(two),
@@ -211,6 +217,23 @@ class StoreReads:
             rows = [row for where in self._touching(session, actor_ids, others, t)
                     for row in session.connection().execute(query.where(where)).all()]
             return self._canonical_rows(session, rows)
+
+    def claim_summaries(self, actor_ids, others=None) -> list[ClaimSummary]:
+        """The claims touching `actor_ids` (or linking them to `others`) as their `claim_sources`
+        rows sum them up, not their instances, on canonical actors (see `fuse.ClaimSummary`)."""
+        t = ClaimSourceRow
+        query = select(t.subject_id, t.object_id, func.nullif(t.object2_id, NO_OBJECT2), t.predicate, t.instances,
+                       t.origin, t.modality, t.rhetoric, t.outlet, t.host, t.firmness, t.first_day, t.last_day)
+        grouped: dict[tuple, list[tuple]] = defaultdict(list)
+        with Session(self.engine) as session:
+            canonical = self._canonical_ids(session)
+            for where in self._touching(session, actor_ids, others, t):
+                for s, o, o2, p, *sums in session.connection().execute(query.where(where)).all():
+                    if canonical:
+                        s, o, o2 = canonical.get(s, s), canonical.get(o, o), o2 and canonical.get(o2, o2)
+                    grouped[claim_key(s, p, o, o2)].append(tuple(sums))
+            actors = self._actors_by_id(session, {i for key in grouped for i in key if i})
+        return summaries(grouped, actors)
 
     def between(self, pairs) -> dict[tuple[str, str], list[tuple[int, str, str]]]:
         """For each pair (x, y) of actor ids, (id, predicate, modality) of the visible relations

@@ -135,6 +135,37 @@ Index("ix_claim_links_object2_id", ClaimLinkRow.object2_id, sqlite_where=SECOND_
       postgresql_where=SECOND_OBJECT)
 
 
+class ClaimSourceRow(Base):
+    """The instances of one claim (stored key, as in `claim_links`) that one origin states in one
+    modality, kept by every write to `relations` (see claims.py): enough to fuse the claim (count its
+    independent sources, grade it, weigh it) without reading them. `origin` is what
+    `sources.independent_key` folds ("source:<outlet as written>" of the cluster root, else
+    "doc:<root id>"), `outlet` and `host` what the reliability of the document's outlet is read from,
+    so a changed source registry applies when reading; '' stands for none in these key columns."""
+
+    __tablename__ = "claim_sources"
+    __table_args__ = (PrimaryKeyConstraint("subject_id", "object_id", "object2_id", "predicate", "modality",
+                                           "rhetoric", "origin", "outlet", "host"), {"sqlite_with_rowid": False})
+    subject_id: Mapped[str] = mapped_column(String)
+    object_id: Mapped[str] = mapped_column(String)
+    object2_id: Mapped[str] = mapped_column(String)
+    predicate: Mapped[str] = mapped_column(String)
+    modality: Mapped[str] = mapped_column(String)
+    rhetoric: Mapped[str] = mapped_column(String)
+    origin: Mapped[str] = mapped_column(String)
+    outlet: Mapped[str] = mapped_column(String)
+    host: Mapped[str] = mapped_column(String)
+    firmness: Mapped[float] = mapped_column(Float)
+    instances: Mapped[int] = mapped_column(Integer)
+    first_day: Mapped[str | None] = mapped_column(String)
+    last_day: Mapped[str | None] = mapped_column(String)
+
+
+Index("ix_claim_sources_object_subject", ClaimSourceRow.object_id, ClaimSourceRow.subject_id)
+Index("ix_claim_sources_object2_id", ClaimSourceRow.object2_id, sqlite_where=ClaimSourceRow.object2_id != NO_OBJECT2,
+      postgresql_where=ClaimSourceRow.object2_id != NO_OBJECT2)
+
+
 class ActorLinkRow(Base):
     """Cross-document resolution: `actor_id` is the same actor as `into_id`, and why."""
 

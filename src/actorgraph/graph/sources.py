@@ -10,7 +10,7 @@ import re
 import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
@@ -86,24 +86,40 @@ class Registry:
     seen: dict = field(default_factory=dict, compare=False, repr=False)
 
     def profile(self, source: str | None, url: str | None = None) -> SourceProfile | None:
-        """The outlet named `source` (name, alias or bare host), else the one owning `url`'s host;
-        remembered, since an answer asks about the same few outlets thousands of times."""
-        if (source, url) not in self.seen:
-            self.seen[(source, url)] = self._lookup(source, url)
-        return self.seen[(source, url)]
+        """The outlet named `source` (name, alias or bare host), else the one owning `url`'s host."""
+        return self.profile_at(source, host_of(url))
 
-    def _lookup(self, source: str | None, url: str | None) -> SourceProfile | None:
+    def profile_at(self, source: str | None, host: str) -> SourceProfile | None:
+        """`profile` given the url's host ('' for none); remembered, since an answer asks about the
+        same few outlets thousands of times."""
+        if (source, host) not in self.seen:
+            self.seen[(source, host)] = self._lookup(source, host)
+        return self.seen[(source, host)]
+
+    def _lookup(self, source: str | None, host: str) -> SourceProfile | None:
         key = self.by_name.get(normalize(source)) if source else None
         if key is None and source and _HOST_LIKE.match(source.strip().lower()):
             key = self._by_host(source)
-        if key is None and url:
-            key = self._by_host(urlsplit(url).hostname or "")
+        if key is None and host:
+            key = self._by_host(host)
         return self.profiles[key] if key is not None else None
 
     def reliability(self, source: str | None, url: str | None = None) -> str:
         """A-F; F (cannot be judged) for any outlet the registry does not know."""
-        found = self.profile(source, url)
+        return self.reliability_at(source, host_of(url))
+
+    def reliability_at(self, source: str | None, host: str) -> str:
+        found = self.profile_at(source, host)
         return found.reliability if found else UNKNOWN
+
+    def folded(self, origin: str) -> str:
+        """An origin (`origin_of`) as one independent source: outlet names and aliases folded;
+        remembered, as `profile` is."""
+        if origin not in self.seen:
+            kind, _, name = origin.partition(":")
+            known = self.profile(name) if kind == "source" else None
+            self.seen[origin] = "source:" + normalize(known.name if known else name) if kind == "source" else origin
+        return self.seen[origin]
 
     def _by_host(self, host: str) -> str | None:
         """Match the host or any parent domain of it: news.un.org -> un.org."""
@@ -254,15 +270,25 @@ class DuplicateIndex:
         return index
 
 
+@lru_cache(maxsize=1 << 16)
+def host_of(url: str | None) -> str:
+    """A url's host, '' for none."""
+    return (urlsplit(url).hostname or "") if url else ""
+
+
+def origin_of(source: str | None, doc_id: str, root_id: str, root_source: str | None) -> str:
+    """The independent origin of a document as stored, before the registry folds outlet aliases:
+    a copy's is its cluster root's outlet (or the root document), an original's its own outlet,
+    else itself."""
+    if root_id != doc_id:
+        source, doc_id = root_source, root_id
+    return "source:" + source if source else "doc:" + doc_id
+
+
 def independent_key(source: str | None, doc_id: str, root_id: str, root_source: str | None) -> str:
     """What counts as one independent source: a copy counts under its cluster root's outlet (or
     the root document); an original under its outlet, aliases folded by the registry, else itself."""
-    if root_id != doc_id:
-        source, doc_id = root_source, root_id
-    if source:
-        known = registry().profile(source)
-        return "source:" + normalize(known.name if known else source)
-    return "doc:" + doc_id
+    return registry().folded(origin_of(source, doc_id, root_id, root_source))
 
 
 def credibility(asserted: int, reported: int, hedged: int, negated: int, other: int) -> int:

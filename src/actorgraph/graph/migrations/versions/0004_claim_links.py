@@ -8,7 +8,7 @@ Revises: 0003
 import sqlalchemy as sa
 from alembic import op
 
-from actorgraph.graph.claims import rebuild
+from actorgraph.graph.claims import rebuild_links
 
 revision = "0004"
 down_revision = "0003"
@@ -34,7 +34,7 @@ def upgrade() -> None:
     op.create_index("ix_claim_links_object2_id", "claim_links", ["object2_id"], sqlite_where=second_object,
                     postgresql_where=second_object)
     op.create_index("ix_claim_links_object_subject", "claim_links", ["object_id", "subject_id"])
-    rebuild(op.get_bind())
+    rebuild_links(op.get_bind())
 
 
 def downgrade() -> None:
