@@ -164,7 +164,7 @@ class StoreReads:
 
     def _touching(self, session: Session, actor_ids, others=None, table=RelationRow):
         """WHERE clauses, one per IN-sized chunk, for the visible relations (or the claims, with
-        `table=ClaimLinkRow`, whose index of second objects holds only mediations) touching
+        `table=ClaimLinkRow` or `ClaimSourceRow`, whose second objects are indexed for mediations) touching
         `actor_ids`, or with `others` those linking the two sets (merged ids included)."""
         ids = sorted(self._members(session, actor_ids))
         visible, second = (VISIBLE, true()) if table is RelationRow else (true(), table.object2_id != NO_OBJECT2)
@@ -174,15 +174,10 @@ class StoreReads:
                                     second & table.object2_id.in_(chunk))
             return
         other_ids = sorted(self._members(session, others))
-        if other_ids == ids:  # links within one set: one probe of the (subject, object) key, not two
-            for one in _chunks(ids):
-                for two in _chunks(ids):
-                    yield visible & table.subject_id.in_(one) & table.object_id.in_(two)
-            return
         for one in _chunks(ids):
             for two in _chunks(other_ids):
-                yield visible & or_(table.subject_id.in_(one) & table.object_id.in_(two),
-                                    table.subject_id.in_(two) & table.object_id.in_(one))
+                there, back = (table.subject_id.in_(a) & table.object_id.in_(b) for a, b in ((one, two), (two, one)))
+                yield visible & (there if other_ids == ids else or_(there, back))  # one set: one key probe, not two
 
     def _canonical_rows(self, session: Session, rows) -> list[tuple]:
         """Rows whose first three columns are actor ids (subject, object, object2), made canonical."""
