@@ -113,6 +113,8 @@ def _write_sources(connection: Connection, sums: dict[tuple, list], statement) -
     if sums:
         connection.execute(statement, [dict(zip(SOURCE_COLUMNS, key)) | dict(zip(SOURCE_SUMS, found))
                                        for key, found in sorted(sums.items())])
+
+
 _OF_DOCUMENT = select(*KEY).where(RelationRow.document_id == bindparam("d")).distinct()
 
 
