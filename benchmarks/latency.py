@@ -18,6 +18,7 @@ from pathlib import Path
 from sqlalchemy import insert
 
 from actorgraph.answer.answer import ask
+from actorgraph.answer.ready import settle
 from actorgraph.graph.claims import rebuild
 from actorgraph.extract.lexicon import ontology
 from actorgraph.names import normalize
@@ -122,6 +123,7 @@ def measure_ask(db: Path, n_actors: int, pairs: int = 200, budget: float = 90.0,
     store = Store.open(str(db))
     questions = [f"What is the relationship between {a} and {b}?" for a, b in _pairs(n_actors, pairs, seed)]
     ask(store, questions[-1])
+    settle()  # as a `serve` worker does once started
     latencies, started = [], time.perf_counter()
     for question in questions:
         t0 = time.perf_counter()

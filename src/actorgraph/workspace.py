@@ -213,7 +213,7 @@ class Workspace:
         the answer to `question` ("review what this answer rests on")."""
         if question:
             _, a, b = answering.question_actors(self.store, question, other=other)
-            found = self.store.relations(ids=answering.relevant(self.store, a.id, b.id))
+            found = self.store.relations(ids=answering.relevant(self.store, a.id, b.id).ids)
         else:
             found = self.store.relations()
         return [relation_item(r) for r in review_order(found)[:limit]]

@@ -2,8 +2,10 @@
 relations an answer loads include every claim linking the two actors."""
 from collections import defaultdict
 
+from actorgraph.answer import paths
+from actorgraph.answer.answer import ask, claimed
 from actorgraph.answer.paths import around, relevant
-from actorgraph.graph.fuse import MODALITY_WEIGHT
+from actorgraph.graph.fuse import MODALITY_WEIGHT, claim_key, claims_of
 from actorgraph.graph.store import Store
 
 
@@ -48,7 +50,7 @@ def test_an_answer_loads_every_claim_linking_the_two_actors(demo_db):
                                           for q in everything))
     a, b = r.subject.actor.id, r.object.actor.id
     direct = {q.row_id for q in everything if {q.subject.actor.id} | _ends(q) >= {a, b}}
-    assert direct <= set(relevant(store, a, b))
+    assert direct <= set(relevant(store, a, b).ids)
 
 
 def _hub(relations) -> str:
@@ -102,3 +104,32 @@ def test_claim_samples_are_the_firmest_instances_across_a_merge(demo_db, tmp_pat
     stored = {r.row_id: r for r in everything}
     assert any(stored[i].object.actor.id == partners[1] for i in sample if stored[i].object), \
         "the merged-away actor's instances are sampled too"
+
+
+def _fused_from_every_instance(store) -> dict:
+    everything = [r for r in store.relations() if claimed(r)]
+    return {(c.subject.id, c.predicate, c.object.id, c.object2 and c.object2.id): c for c in claims_of(everything)}
+
+
+def _graded_claims(result: dict) -> list[dict]:
+    return result["direct"] + [edge for path in result["paths"] for edge in path["edges"]]
+
+
+def test_an_answer_grades_each_claim_on_every_instance_while_quoting_a_few(demo_db, monkeypatch):
+    store = Store.open(str(demo_db))
+    full = _fused_from_every_instance(store)
+    monkeypatch.setattr(paths, "PATH_INSTANCES", 1)
+    monkeypatch.setattr(paths, "PATH_DENIALS", 1)
+    pairs = sorted({(c.subject.name, c.object.name) for c in full.values() if c.object2 is None}, key=str)
+    checked = sampled = 0
+    for a, b in pairs[::7]:
+        result = ask(store, a, other=b)
+        for claim in _graded_claims(result):
+            whole = full[claim_key(claim["subject_id"], claim["predicate"], claim["object_id"], claim["object2_id"])]
+            assert (claim["grade"], claim["sources"], claim["corroboration"], claim["credibility"],
+                    claim["contradicted"], claim["evidence_total"]) == (
+                whole.grade, whole.count(*MODALITY_WEIGHT), whole.corroboration, whole.credibility,
+                whole.contradicted, len(whole.instances)), (a, b, claim["clause"])
+            checked += 1
+            sampled += len(claim["evidence"]) < claim["evidence_total"]
+    assert checked > 20 and sampled > 0, (checked, sampled)

@@ -56,8 +56,8 @@ def _pre_alembic(db_url: str, *statements: str) -> None:
     engine.dispose()
 
 
-def test_one_head_and_it_is_the_claim_sources_revision():
-    assert _head() == "0006"
+def test_one_head_and_it_is_the_relation_claim_index_revision():
+    assert _head() == "0007"
 
 
 def test_a_database_at_the_initial_revision_is_upgraded_and_keeps_its_documents(db_url):
@@ -96,7 +96,7 @@ def test_database_from_before_alembic_is_stamped(db_url):
 
 
 def test_database_from_before_alembic_gets_missing_tables_and_indexes(db_url):
-    _pre_alembic(db_url, "DROP TABLE rhetoric_spans", "DROP INDEX ix_relations_subject_object")
+    _pre_alembic(db_url, "DROP TABLE rhetoric_spans", "DROP INDEX ix_relations_subject_object_predicate")
     Store.open(db_url).close()
     assert _state(db_url) == (_head(), [])
 
@@ -137,6 +137,11 @@ def test_relations_stored_before_the_claim_links_revision_are_summed_on_upgrade(
     _claims_summed(db_url)
 
 
+RELATION_INDEXES = {"ix_relations_document_evidence", "ix_relations_subject_object_predicate",
+                    "ix_relations_object_subject", "ix_relations_object2_id", "ix_relations_predicate",
+                    "ix_relations_judgement_id"}
+
+
 def _relation_indexes(db_url: str) -> set[str]:
     engine = _engine(db_url)
     try:
@@ -152,9 +157,20 @@ def test_indexes_that_a_two_column_index_serves_are_dropped_and_the_relations_ke
     store = Store.open(db_url)
     assert len(store.relations([TALIBAN.id])) == 3
     store.close()
-    assert _relation_indexes(db_url) == {"ix_relations_document_evidence", "ix_relations_subject_object",
-                                         "ix_relations_object_subject", "ix_relations_object2_id",
-                                         "ix_relations_predicate", "ix_relations_judgement_id"}
+    assert _relation_indexes(db_url) == RELATION_INDEXES
+    assert _state(db_url) == (_head(), [])
+
+
+def test_relations_are_indexed_by_claim_after_the_upgrade_and_a_claim_sample_searches_it(db_url):
+    _migrated_to(db_url, "0006")
+    _relations_written(db_url)
+    assert "ix_relations_subject_object" in _relation_indexes(db_url)
+    store = Store.open(db_url)
+    try:
+        assert sorted(store.claim_sample([(TALIBAN.id, PAKISTAN.id, None, "supports")], 5)) == [1, 2]
+    finally:
+        store.close()
+    assert _relation_indexes(db_url) == RELATION_INDEXES
     assert _state(db_url) == (_head(), [])
 
 
@@ -212,7 +228,8 @@ def test_workers_opening_a_new_database_at_once_all_succeed(db_url):
 
 
 @pytest.mark.parametrize("where", ["subject_id = 'a'", "object_id = 'a'", "document_id = 'd'",
-                                   "subject_id = 'a' AND object_id = 'b' AND predicate = 'supports'"])
+                                   "subject_id = 'a' AND object_id = 'b' AND predicate = 'supports'",
+                                   "subject_id = 'a' AND object_id = 'b'"])
 def test_relation_lookups_still_search_an_index_on_sqlite(tmp_path, where):
     path = tmp_path / "plan.sqlite"
     Store.open(str(path)).close()

@@ -11,12 +11,13 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from collections.abc import Callable
+from dataclasses import replace
 from itertools import islice
 
 from rapidfuzz import fuzz, process
 
 from .caveats import caveats as caveats_of, short as short_caveat
-from ..graph.fuse import (MODALITY_WEIGHT, Claim, Contradiction, as_of, claims_of, contradictions, source_key,
+from ..graph.fuse import (MODALITY_WEIGHT, Claim, Contradiction, as_of, claims_of, contradictions,
                           validity)
 from ..extract.lexicon import gazetteer
 from ..extract.regimes import country_named, governing
@@ -130,7 +131,7 @@ def claim_json(claim: Claim, limit: int | None = MAX_EVIDENCE) -> dict:
             "modality": claim.modality, "sources": claim.count(*MODALITY_WEIGHT),
             "corroboration": claim.corroboration, "credibility": claim.credibility, "grade": claim.grade,
             "contradicted": claim.contradicted, "rhetoric": claim.rhetoric, "clause": clause(claim),
-            "evidence_total": len(claim.instances),
+            "evidence_total": claim.evidence_total,
             "confirmed_by_analyst": sum(r.judgement in ANALYST_BACKED for r in claim.instances),
             "evidence": [evidence_json(r, claim.grade) for r in _firmest(claim.instances)[:limit]]}
 
@@ -200,15 +201,28 @@ def not_claimed_json(relations: list[Relation], ends: set[frozenset]) -> list[di
 Describe = Callable[[set[str]], tuple[dict, dict, dict]]
 
 
+def graded(claims: list[Claim], sums: dict[tuple, list[tuple]]) -> list[Claim]:
+    """Claims graded on the store's sums of all their instances (`Store.claim_sums`, by claim key)
+    where it has them, counting only the rows that claim their relation, as the claims do."""
+    found = []
+    for claim in claims:
+        rows = sums.get((claim.subject.id, claim.predicate, claim.object.id, claim.object2 and claim.object2.id))
+        kept = tuple(row for row in rows or () if row[2] not in NOT_CLAIMED_MODALITIES and not row[3])
+        found.append(replace(claim, stored=kept) if kept else claim)
+    return found
+
+
 def answer(question: str, a: Actor, b: Actor, relations: list[Relation], day: str | None = None,
-           describe: Describe | None = None) -> dict:
+           describe: Describe | None = None, sums: dict[tuple, list[tuple]] | None = None) -> dict:
     """The `ask --format json` contract, built from relation instances (any superset of those
     within three hops of a and b); with `day`, only what held on that date. Only instances that
     claim their relation (`claimed`) make claims and paths; the others are listed apart.
     `describe(document ids)` gives the documents' metadata, stored profiles and rhetoric spans,
-    for the caveats (none without it)."""
+    for the caveats (none without it). `sums` grades each claim on all its instances, of which
+    `relations` may hold a sample (not with `day`: what held on a day is known instance by instance)."""
     held = as_of(relations, day)
-    graph = Graph(claims_of([r for r in held if claimed(r)]))
+    claims = claims_of([r for r in held if claimed(r)])
+    graph = Graph(graded(claims, sums) if sums and not day else claims)
     direct = sorted({id(c): c for c in graph.by_pair.get(frozenset((a.id, b.id)), [])}.values(),
                     key=lambda c: -c.strength)
     direct += [c for c in _mediated(graph, a.id, b.id) if all(c is not d for d in direct)]
@@ -231,7 +245,7 @@ def answer(question: str, a: Actor, b: Actor, relations: list[Relation], day: st
                         short_caveat(cautions["documents"]) if cautions else None)
     return {"question": question, "pair": [a.name, b.name], "pair_ids": [a.id, b.id], "as_of": day,
             "direct": [claim_json(c) for c in direct], "paths": path_items, "sources": len(documents),
-            "independent_sources": len({source_key(r) for c in used for r in c.instances}),
+            "independent_sources": len({f.source for c in used for f in c.facts}),
             "contradictions": disputes, "flags": _flags(used), "not_claimed": not_claimed,
             "caveats": cautions, "summary": summary}
 
@@ -355,5 +369,6 @@ def ask(store, question: str, day: str | None = None, other: str | None = None) 
     and `other`). Paths are ranked on light rows (`_relevant`), and evidence is loaded only for
     the direct relations and the strongest paths."""
     question, a, b = question_actors(store, question, day, other)
-    return answer(question, a, b, store.relations(ids=relevant(store, a.id, b.id)), day,
-                  lambda ids: (store.document_metadata(ids), store.profiles(ids), store.spans_of(ids)))
+    found = relevant(store, a.id, b.id, day)
+    return answer(question, a, b, store.relations(ids=found.ids), day,
+                  lambda ids: (store.document_metadata(ids), store.profiles(ids), store.spans_of(ids)), found.sums)

@@ -5,22 +5,24 @@ named in thousands of documents, or a hub of a dense archive, costs no more than
 from __future__ import annotations
 
 from collections import defaultdict
+from typing import NamedTuple
 
-from ..graph.fuse import MODALITY_WEIGHT
+from ..graph.fuse import MODALITY_WEIGHT, claim_key
 
 HOP_PENALTY = 0.8
 MAX_PATHS = 10
 NEIGHBOURS = 500
 CROWDED_NEIGHBOURS = 10
 INSTANCES = 50
-PATH_INSTANCES, PATH_PREDICATES = 20, 3
+PATH_INSTANCES, DATED_PATH_INSTANCES, PATH_DENIALS, PATH_PREDICATES = 3, 20, 2, 3
 SHOWN_ACTORS, SHOWN_CLAIMS, SHOWN_INSTANCES = 50, 400, 10
 
 
 def find_paths(weight, neighbours: dict[str, set[str]], is_via, a: str, b: str,
                limit: int = MAX_PATHS) -> list[tuple[float, list[str]]]:
     """Simple paths of two and three hops from a to b, strongest first: `weight(x, y)` scores a
-    link, `is_via(x)` says whether x may stand in the middle of a path."""
+    link, `is_via(x)` says whether x may stand in the middle of a path (asked of a's neighbours and
+    b's only)."""
     found = []
     near_b = neighbours.get(b, set())
     for u in neighbours.get(a, set()) - {a, b}:
@@ -49,16 +51,18 @@ def link_strengths(links) -> tuple[dict[frozenset, float], dict[str, set[str]]]:
     documents: dict[tuple, int] = {}
     neighbours: dict[str, set[str]] = defaultdict(set)
     for s, o, o2, predicate, firmness, claimed, count, _ in links:
-        firmness = firmness or 0.0
-        for other in (o, o2):
-            if other is None or other == s:
+        firmness = max(firmness or 0.0, 0.0)
+        for other in (o,) if o2 is None else (o, o2):
+            if other == s:
                 continue
             key = (s, other, predicate) if s < other else (other, s, predicate)
-            if key in firmest:
-                firmest[key] = max(firmest[key], firmness)
-                documents[key] += count
+            known = firmest.get(key)
+            if known is None:
+                firmest[key], documents[key] = firmness, count
             else:
-                firmest[key], documents[key] = max(0.0, firmness), count
+                if firmness > known:
+                    firmest[key] = firmness
+                documents[key] += count
             if claimed:
                 neighbours[s].add(other)
                 neighbours[other].add(s)
@@ -145,17 +149,65 @@ def sample(rows: list[tuple[int, str, str]], limit: int = INSTANCES, predicates:
     return chosen
 
 
-def relevant(store, a: str, b: str) -> list[int]:
+class Relevant(NamedTuple):
+    """What an answer loads: the instances it quotes, and the store's sums of the claims it draws
+    (`Store.claim_sums`), so each is graded on every document behind it, not on those quoted."""
+
+    ids: list[int]
+    sums: dict[tuple, list[tuple]]
+
+
+def _rows_by_link(rows: list[tuple], links: set[tuple[str, str]]) -> dict[tuple, dict[tuple, tuple]]:
+    """Of `Store.link_weights` rows, those making the links (sorted pairs of actor ids) among
+    `links`: per link, each claim's (subject, object, object2, predicate) firmness and number of
+    instances (a mediation makes two links; the stored ids of a merged actor, one claim)."""
+    found: dict[tuple, dict[tuple, tuple]] = defaultdict(dict)
+    for row in rows:
+        s, o, o2 = row[0], row[1], row[2]
+        for other in (o,) if o2 is None else (o, o2):
+            key = (s, other) if s < other else (other, s)
+            if key in links:
+                firmness, instances = found[key].get(row[:4], (0.0, 0))
+                found[key][row[:4]] = (max(firmness, row[4] or 0.0), instances + row[7])
+    return found
+
+
+def _link_claims(claims: dict[tuple, tuple], predicates: int | None) -> list[tuple]:
+    """The claims (subject, object, object2, predicate) of one link (see `_rows_by_link`), of its
+    `predicates` firmest predicates (all with None)."""
+    firmest: dict[str, float] = defaultdict(float)
+    for claim, (firmness, _) in claims.items():
+        firmest[claim[3]] = max(firmest[claim[3]], firmness)
+    chosen = sorted(firmest, key=lambda p: (-firmest[p], p))[:predicates]
+    return [claim for claim in claims if claim[3] in chosen]
+
+
+def _sampled(claims: list[tuple], by_link: dict[tuple, dict[tuple, tuple]], limit: int) -> list[tuple]:
+    """Of `claims` (stored keys, see `_rows_by_link`), those of the claims that `limit` instances
+    per stored key would not wholly load: every stored key of such a claim (both directions of a
+    symmetric one), so its sums are whole."""
+    instances = {claim: n for link in by_link.values() for claim, (_, n) in link.items()}
+    grouped: dict[tuple, list[tuple]] = defaultdict(list)
+    for s, o, o2, predicate in claims:
+        grouped[claim_key(s, predicate, o, o2)].append((s, o, o2, predicate))
+    return [claim for keys in grouped.values() if any(instances[k] > limit for k in keys) for claim in keys]
+
+
+def relevant(store, a: str, b: str, day: str | None = None) -> Relevant:
     """The relations an answer can use, found on links summed up in SQL before any evidence is
     loaded: those linking a and b, and those on the strongest paths through their neighbours (the
     3-hop search looks at each side's NEIGHBOURS strongest neighbours, so a hub costs no more than
     a few, and at CROWDED_NEIGHBOURS when the two share enough neighbours to fill the answer with
     two-hop paths, as in a dense archive). A link weighs its firmest instance, boosted by the
-    documents that repeat it."""
+    documents that repeat it. Of each claim on a path it quotes the PATH_INSTANCES firmest
+    instances and some denials, and reads the sums that grade it when these are not all of them;
+    for an answer as of a `day`, which is graded on the instances that held then, it loads more."""
     weights: dict[frozenset, float] = defaultdict(float)
     neighbours: dict[str, set[str]] = defaultdict(set)
+    read: list[tuple] = []
 
     def take(links):
+        read.extend(links)
         strength, near = link_strengths(links)
         for pair, weight in strength.items():
             weights[pair] = max(weights[pair], weight)
@@ -169,13 +221,19 @@ def relevant(store, a: str, b: str) -> list[int]:
                  for end in (a, b)}
     if strongest[a] and strongest[b]:
         take(store.link_weights(sorted(strongest[a]), sorted(strongest[b])))
-    types = store.actor_types(set(neighbours) | {a, b})
-    paths = find_paths(lambda x, y: weights[frozenset((x, y))], neighbours,
-                       lambda n: types.get(n) != "place", a, b, MAX_PATHS)
-    links = {tuple(sorted(link)) for _, nodes in paths for link in zip(nodes, nodes[1:])} - {tuple(sorted((a, b)))}
-    rows = store.between([(a, b), *sorted(links)])
-    wanted = set(sample(rows.pop((a, b))))
-    for link_rows in rows.values():
-        wanted.update(sample(link_rows, PATH_INSTANCES, PATH_PREDICATES))
+    types = store.actor_types(neighbours[a] | neighbours[b])
+    paths = find_paths(lambda x, y: weights[frozenset((x, y))], neighbours, lambda n: types.get(n) != "place",
+                       a, b, MAX_PATHS)
+    direct = (min(a, b), max(a, b))
+    links = {(min(x, y), max(x, y)) for _, nodes in paths for x, y in zip(nodes, nodes[1:])} - {direct}
+    by_link = _rows_by_link(read, links | {direct})
+    on_paths = [claim for link in sorted(links) for claim in _link_claims(by_link[link], PATH_PREDICATES)]
+    limit = PATH_INSTANCES if day is None else DATED_PATH_INSTANCES
+    sums = store.claim_sums(_link_claims(by_link[direct], None) + _sampled(on_paths, by_link, limit))
+    denied = [(s, o, o2, p) for s, o, o2, p in on_paths
+              if any(row[2] == "negated" for row in sums.get(claim_key(s, p, o, o2), ()))]
+    wanted = set(sample(store.between([direct])[direct]))
+    wanted.update(store.claim_sample(on_paths, limit))
+    wanted.update(store.claim_sample(denied, PATH_DENIALS, denials=True))
     wanted.update(store.mediated(a, b))
-    return sorted(wanted)
+    return Relevant(sorted(wanted), sums)

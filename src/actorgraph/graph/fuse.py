@@ -58,6 +58,14 @@ def fact_of(relation: Relation) -> Fact:
                 max(days, default=None))
 
 
+def stored_facts(rows) -> tuple[Fact, ...]:
+    """Facts from `claim_sources` rows (instances, origin, modality, rhetoric, outlet, host,
+    firmness, first day, last day), folded and graded by the source registry of now."""
+    sources = registry()
+    return tuple(Fact(sources.folded(origin), modality, rhetoric, sources.reliability_at(outlet, host), *rest)
+                 for _, origin, modality, rhetoric, outlet, host, *rest in rows)
+
+
 class Fused:
     """Corroboration, contradiction, grade and strength of a claim, read from its `facts`: one
     reading whether the facts come from the instances at hand or from the sums kept in the store."""
@@ -88,11 +96,22 @@ class Fused:
             found[f.modality].add(f.source)
         return found
 
+    @cached_property
+    def _counts(self) -> dict[tuple[str, ...], int]:
+        return {}
+
     def count(self, *modalities: str) -> int:
-        """Independent sources whose instances carry these modalities."""
-        if len(modalities) == 1:
-            return len(self._sources_by_modality.get(modalities[0], ()))
-        return len(set().union(*(self._sources_by_modality.get(m, set()) for m in modalities)))
+        """Independent sources whose instances carry these modalities (remembered: grading, weighing
+        and wording a claim ask the same counts again and again)."""
+        known = self._counts.get(modalities)
+        if known is None:
+            by_modality = self._sources_by_modality
+            if len(modalities) == 1:
+                known = len(by_modality.get(modalities[0], ()))
+            else:
+                known = len(set().union(*(by_modality.get(m, ()) for m in modalities)))
+            self._counts[modalities] = known
+        return known
 
     @cached_property
     def corroboration(self) -> dict[str, int]:
@@ -145,9 +164,15 @@ class Claim(Fused):
     object: Actor
     object2: Actor | None
     instances: tuple[Relation, ...]
+    stored: tuple[tuple, ...] | None = None
 
     @cached_property
     def facts(self) -> tuple[Fact, ...]:
+        """From the instances at hand, or from the store's sums of all of them when it has them
+        (`stored`, see `ClaimSummary`): an answer then loads a few instances to quote and still
+        grades the claim on every document behind it."""
+        if self.stored is not None:
+            return stored_facts(self.stored)
         return tuple(fact_of(r) for r in self.instances)
 
     @cached_property
@@ -157,7 +182,7 @@ class Claim(Fused):
 
     @property
     def evidence_total(self) -> int:
-        return len(self.instances)
+        return len(self.instances) if self.stored is None else sum(row[0] for row in self.stored)
 
     @property
     def kind(self) -> str | None:
@@ -179,9 +204,7 @@ class ClaimSummary(Fused):
 
     @cached_property
     def facts(self) -> tuple[Fact, ...]:
-        sources = registry()
-        return tuple(Fact(sources.folded(origin), modality, rhetoric, sources.reliability_at(outlet, host), *rest)
-                     for _, origin, modality, rhetoric, outlet, host, *rest in self.sums)
+        return stored_facts(self.sums)
 
     @property
     def firmest(self) -> float:

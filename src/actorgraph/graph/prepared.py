@@ -4,7 +4,7 @@ The page's view of a hub asks for the firmest instances of each of its 400 claim
 query each. Through SQLAlchemy every execution costs about 90 µs of bookkeeping (cache lookup,
 parameters, result wrapping), more than SQLite's own work; compiled once per dialect and run on
 the DBAPI cursor it costs a few. The statement is still written in SQLAlchemy, so it runs the
-same on SQLite and PostgreSQL. The read side's two such statements are defined here too."""
+same on SQLite and PostgreSQL. The read side's other such statements (`keyed.py`) are defined here too."""
 from __future__ import annotations
 
 from sqlalchemy import bindparam, or_, select
@@ -12,7 +12,7 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.sql import ClauseElement
 
 from .claims import FIRMNESS, VISIBLE
-from .schema import RelationRow
+from .schema import ClaimSourceRow, RelationRow
 
 
 class Prepared:
@@ -61,12 +61,30 @@ BETWEEN = Prepared(select(RelationRow.id, RelationRow.predicate, RelationRow.mod
     VISIBLE, or_(_linking(bindparam("x"), bindparam("y")), _linking(bindparam("y"), bindparam("x")))))
 
 
-def _instances_of(object2):
+def _instances_of(object2, *where):
     """The firmest visible instances of one claim, stored ids bound as s, o, (o2,) p, and n of them."""
     return (select(RelationRow.id, FIRMNESS).where(
         VISIBLE, RelationRow.subject_id == bindparam("s"), RelationRow.object_id == bindparam("o"), object2,
-        RelationRow.predicate == bindparam("p")).order_by(FIRMNESS.desc(), RelationRow.id).limit(bindparam("n")))
+        RelationRow.predicate == bindparam("p"), *where).order_by(FIRMNESS.desc(), RelationRow.id)
+        .limit(bindparam("n")))
 
 
-CLAIM_INSTANCES = {False: Prepared(_instances_of(RelationRow.object2_id.is_(None))),
-                   True: Prepared(_instances_of(RelationRow.object2_id == bindparam("o2")))}
+def _claim_instances(*where) -> dict[bool, Prepared]:
+    """`_instances_of` for claims without and with a second object."""
+    return {False: Prepared(_instances_of(RelationRow.object2_id.is_(None), *where)),
+            True: Prepared(_instances_of(RelationRow.object2_id == bindparam("o2"), *where))}
+
+
+CLAIM_INSTANCES = _claim_instances()
+CLAIM_DENIALS = _claim_instances(RelationRow.modality == "negated")
+
+
+def _sums_of():
+    """The `claim_sources` rows of one claim under one stored key (s, o, o2, p; '' for no o2)."""
+    t = ClaimSourceRow
+    return select(t.instances, t.origin, t.modality, t.rhetoric, t.outlet, t.host, t.firmness, t.first_day,
+                  t.last_day).where(t.subject_id == bindparam("s"), t.object_id == bindparam("o"),
+                                    t.object2_id == bindparam("o2"), t.predicate == bindparam("p"))
+
+
+CLAIM_SUMS = Prepared(_sums_of())

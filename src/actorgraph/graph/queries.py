@@ -14,7 +14,6 @@ from ..models import Actor, Document, Evidence, Mention, Relation, TimeSpan
 from ..names import normalize
 from .claims import VISIBLE
 from .fuse import ClaimSummary, claim_key, summaries
-from .prepared import BETWEEN, CLAIM_INSTANCES
 from .resolve import Link, canonical_map
 from .schema import (HIDDEN, NO_OBJECT2, ActorLinkRow, ActorRow, AliasRow, ClaimLinkRow, ClaimSourceRow,
                      DocumentProfileRow, DocumentRow, MentionRow, RelationRow, RhetoricSpanRow)
@@ -230,57 +229,12 @@ class StoreReads:
             actors = self._actors_by_id(session, {i for key in grouped for i in key if i})
         return summaries(grouped, actors)
 
-    def between(self, pairs) -> dict[tuple[str, str], list[tuple[int, str, str]]]:
-        """For each pair (x, y) of actor ids, (id, predicate, modality) of the visible relations
-        linking them either way, as object or second object (one prepared statement, `prepared.py`)."""
-        found: dict[tuple[str, str], list[tuple[int, str, str]]] = {pair: [] for pair in pairs}
-        with Session(self.engine) as session:
-            run = BETWEEN.cursor(session.connection())
-            for x, y in found:
-                rows = {}
-                for one in self._members(session, [x]):
-                    for two in self._members(session, [y]):
-                        rows.update((row[0], tuple(row)) for row in run.rows(x=one, y=two))
-                found[x, y] = [rows[i] for i in sorted(rows)]
-        return found
-
-    def claim_sample(self, claims, limit: int) -> list[int]:
-        """Ids of at most `limit` visible instances of each claim (subject, object, object2,
-        predicate; canonical ids), firmest first. One prepared statement (`prepared.py`) serves every
-        claim and every stored id of a merged actor: the view of a hub asks it hundreds of times."""
-        found: list[int] = []
-        with Session(self.engine) as session:
-            members = {}
-            for claim in claims:
-                for i in claim[:3]:
-                    if i is not None and i not in members:
-                        members[i] = sorted(self._members(session, [i]))
-            connection = session.connection()
-            runs = {second: statement.cursor(connection) for second, statement in CLAIM_INSTANCES.items()}
-            for s, o, o2, predicate in claims:
-                run = runs[o2 is not None]
-                rows = [(-(firmness or 0.0), i) for one in members[s] for two in members[o]
-                        for three in members.get(o2, [None])
-                        for i, firmness in run.rows(s=one, o=two, o2=three, p=predicate, n=limit)]
-                found += [i for _, i in sorted(rows)[:limit]]
-        return found
-
-    def mediated(self, x: str, y: str) -> list[int]:
-        """Ids of the visible mediations between x and y (the two sides as object and second object)."""
-        with Session(self.engine) as session:
-            xs, ys = sorted(self._members(session, [x])), sorted(self._members(session, [y]))
-            sides = or_(RelationRow.object_id.in_(xs) & RelationRow.object2_id.in_(ys),
-                        RelationRow.object_id.in_(ys) & RelationRow.object2_id.in_(xs))
-            rows = session.execute(select(RelationRow.id, RelationRow.predicate).where(VISIBLE, sides)
-                                   .order_by(RelationRow.id))
-            return [i for i, predicate in rows if predicate == "mediates"]  # on the object indexes, not the predicate's
-
     def actor_types(self, actor_ids) -> dict[str, str]:
         with Session(self.engine) as session:
             canonical = self._canonical_ids(session)
             ids = sorted({canonical.get(i, i) for i in actor_ids})
-            return {i: t for chunk in _chunks(ids)
-                    for i, t in session.execute(select(ActorRow.id, ActorRow.type).where(ActorRow.id.in_(chunk)))}
+            return {i: t for chunk in _chunks(ids) for i, t in session.connection().execute(
+                select(ActorRow.id, ActorRow.type).where(ActorRow.id.in_(chunk)))}
 
     @staticmethod
     def _relation(row, actors: dict[str, Actor]) -> Relation:

@@ -104,7 +104,7 @@ class RelationRow(Base):
 
 
 Index("ix_relations_document_evidence", RelationRow.document_id, RelationRow.evidence_start)
-Index("ix_relations_subject_object", RelationRow.subject_id, RelationRow.object_id)
+Index("ix_relations_subject_object_predicate", RelationRow.subject_id, RelationRow.object_id, RelationRow.predicate)
 Index("ix_relations_object_subject", RelationRow.object_id, RelationRow.subject_id)
 
 

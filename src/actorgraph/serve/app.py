@@ -27,6 +27,7 @@ from fastapi.responses import FileResponse, HTMLResponse, StreamingResponse
 from starlette.middleware.trustedhost import TrustedHostMiddleware
 
 from .. import __version__
+from ..answer.ready import settle
 from ..read.files import SUPPORTED
 from ..workspace import open as open_workspace
 from .api import answered, router
@@ -101,6 +102,7 @@ def create_app(db: str | None = None, *, host: str = "127.0.0.1", token: str | N
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
+        settle()
         yield
         app.state.jobs.pool.shutdown(wait=True)
         answers.close()
