@@ -98,31 +98,29 @@ class Fused:
 
     @cached_property
     def _counts(self) -> dict[tuple[str, ...], int]:
-        return {}
+        return {(m,): len(sources) for m, sources in self._sources_by_modality.items()}
 
     def count(self, *modalities: str) -> int:
         """Independent sources whose instances carry these modalities (remembered: grading, weighing
         and wording a claim ask the same counts again and again)."""
-        known = self._counts.get(modalities)
+        counts = self._counts
+        known = counts.get(modalities)
         if known is None:
             by_modality = self._sources_by_modality
-            if len(modalities) == 1:
-                known = len(by_modality.get(modalities[0], ()))
-            else:
-                known = len(set().union(*(by_modality.get(m, ()) for m in modalities)))
-            self._counts[modalities] = known
+            known = counts[modalities] = len(set().union(*(by_modality.get(m, ()) for m in modalities)))
         return known
 
     @cached_property
     def corroboration(self) -> dict[str, int]:
-        return {m: self.count(m) for m in MODALITY_WEIGHT if self.count(m)}
+        counts = self._counts
+        return {m: counts[m,] for m in MODALITY_WEIGHT if counts.get((m,))}
 
-    @property
+    @cached_property
     def modality(self) -> str:
         """The firmest way any source commits to the claim."""
         return max((f.modality for f in self.counted_facts or self.facts), key=lambda m: MODALITY_WEIGHT[m])
 
-    @property
+    @cached_property
     def contradicted(self) -> bool:
         return bool(self.count("asserted", "reported")) and bool(self.count("negated"))
 
