@@ -280,22 +280,24 @@ class StoreReads:
     def profiles(self, ids) -> dict[str, dict]:
         """Stored document profiles by document id; documents stored before profiles were kept have none."""
         found: dict[str, dict] = {}
+        query = select(DocumentProfileRow.document_id, DocumentProfileRow.profile)
         with Session(self.engine) as session:
             for chunk in _chunks(sorted(ids)):
-                for row in session.scalars(select(DocumentProfileRow).where(DocumentProfileRow.document_id.in_(chunk))):
-                    found[row.document_id] = json.loads(row.profile)
+                for document_id, profile in session.connection().execute(
+                        query.where(DocumentProfileRow.document_id.in_(chunk))):
+                    found[document_id] = json.loads(profile)
         return found
 
     def spans_of(self, ids) -> dict[str, list[RhetoricSpan]]:
         """Rhetoric spans of several documents, by document id, in text order."""
         found: dict[str, list[RhetoricSpan]] = defaultdict(list)
+        t = RhetoricSpanRow
+        query = select(t.document_id, t.technique, t.start_char, t.end_char, t.text, t.confidence, t.cue)
         with Session(self.engine) as session:
             for chunk in _chunks(sorted(ids)):
-                rows = session.scalars(select(RhetoricSpanRow).where(RhetoricSpanRow.document_id.in_(chunk))
-                                       .order_by(RhetoricSpanRow.document_id, RhetoricSpanRow.start_char))
-                for r in rows:
-                    found[r.document_id].append(RhetoricSpan(r.technique, r.start_char, r.end_char, r.text,
-                                                             r.confidence, r.cue))
+                for document_id, *span in session.connection().execute(
+                        query.where(t.document_id.in_(chunk)).order_by(t.document_id, t.start_char, t.id)):
+                    found[document_id].append(RhetoricSpan(*span))
         return dict(found)
 
     def alias_names(self) -> list[tuple[str, str]]:
@@ -338,9 +340,10 @@ class StoreReads:
         """Documents' metadata without their text, by id, in one query per 900 ids."""
         columns = (DocumentRow.id, DocumentRow.name, DocumentRow.title, DocumentRow.source, DocumentRow.author,
                    DocumentRow.published, DocumentRow.url)
+        keys = [column.key for column in columns]
         with Session(self.engine) as session:
-            return {row.id: dict(row._mapping) for chunk in _chunks(sorted(ids))
-                    for row in session.execute(select(*columns).where(DocumentRow.id.in_(chunk)))}
+            return {row[0]: dict(zip(keys, row)) for chunk in _chunks(sorted(ids))
+                    for row in session.connection().execute(select(*columns).where(DocumentRow.id.in_(chunk)))}
 
     def stats(self) -> dict:
         with Session(self.engine) as session:
