@@ -133,3 +133,23 @@ def test_an_answer_grades_each_claim_on_every_instance_while_quoting_a_few(demo_
             checked += 1
             sampled += len(claim["evidence"]) < claim["evidence_total"]
     assert checked > 20 and sampled > 0, (checked, sampled)
+
+
+def test_each_link_of_a_path_brings_its_firmest_claims_only(demo_db, monkeypatch):
+    store = Store.open(str(demo_db))
+    full = _fused_from_every_instance(store)
+    monkeypatch.setattr(paths, "PATH_CLAIMS", 1)
+    claims = list(full.values())
+    hubs = sorted({c.subject.name for c in claims}, key=lambda n: (-sum(c.subject.name == n for c in claims), n))
+    links = 0
+    for a, b in zip(hubs[:6], hubs[6:12]):
+        result = ask(store, a, other=b)
+        for path in result["paths"]:
+            for x, y in zip(path["ids"], path["ids"][1:]):
+                if {x, y} == set(result["pair_ids"]):
+                    continue
+                on_link = [e for e in path["edges"] if {e["subject_id"], e["object_id"]} == {x, y}
+                           and e["predicate"] != "mediates"]
+                assert len(on_link) <= 1, (x, y, [e["clause"] for e in on_link])
+                links += bool(on_link)
+    assert links > 5

@@ -14,7 +14,7 @@ MAX_PATHS = 10
 NEIGHBOURS = 500
 CROWDED_NEIGHBOURS = 10
 INSTANCES = 50
-PATH_INSTANCES, DATED_PATH_INSTANCES, PATH_DENIALS, PATH_PREDICATES = 3, 20, 2, 3
+PATH_INSTANCES, DATED_PATH_INSTANCES, PATH_DENIALS, PATH_CLAIMS = 3, 20, 2, 3
 SHOWN_ACTORS, SHOWN_CLAIMS, SHOWN_INSTANCES = 50, 400, 10
 
 
@@ -133,16 +133,16 @@ def around(store, center: str, hops: int, actors: int = SHOWN_ACTORS, claims: in
     return sorted(store.claim_sample([r[:4] for r in ranked[:claims]], instances)), dict(totals), cut
 
 
-def sample(rows: list[tuple[int, str, str]], limit: int = INSTANCES, predicates: int | None = None) -> list[int]:
-    """At most `limit` instances of each of the `predicates` firmest relations between two actors,
-    firmest first but always with some denials, so a pair named in thousands of documents costs no
-    more than a rare one and its contradictions still show; grades saturate long before that."""
+def sample(rows: list[tuple[int, str, str]], limit: int = INSTANCES) -> list[int]:
+    """At most `limit` instances of each relation between two actors, firmest first but always
+    with some denials, so a pair named in thousands of documents costs no more than a rare one and
+    its contradictions still show (its grades are read from the store's sums, `Store.claim_sums`)."""
     by_predicate: dict[str, list[tuple[int, str, str]]] = defaultdict(list)
     for row in rows:
         by_predicate[row[1]].append(row)
-    firmest = sorted(by_predicate.values(), key=lambda items: -max(MODALITY_WEIGHT[r[2]] for r in items))
     chosen = []
-    for items in firmest[:predicates]:
+    for predicate in sorted(by_predicate):
+        items = by_predicate[predicate]
         denials = [rid for rid, _, modality in items if modality == "negated"][:limit // 5]
         others = sorted((r for r in items if r[2] != "negated"), key=lambda r: -MODALITY_WEIGHT[r[2]])
         chosen += denials + [rid for rid, *_ in others[:limit - len(denials)]]
@@ -172,14 +172,17 @@ def _rows_by_link(rows: list[tuple], links: set[tuple[str, str]]) -> dict[tuple,
     return found
 
 
-def _link_claims(claims: dict[tuple, tuple], predicates: int | None) -> list[tuple]:
-    """The claims (subject, object, object2, predicate) of one link (see `_rows_by_link`), of its
-    `predicates` firmest predicates (all with None)."""
-    firmest: dict[str, float] = defaultdict(float)
-    for claim, (firmness, _) in claims.items():
-        firmest[claim[3]] = max(firmest[claim[3]], firmness)
-    chosen = sorted(firmest, key=lambda p: (-firmest[p], p))[:predicates]
-    return [claim for claim in claims if claim[3] in chosen]
+def _link_claims(claims: dict[tuple, tuple], limit: int | None) -> list[tuple]:
+    """The stored keys (subject, object, object2, predicate) of one link's `limit` firmest claims
+    (see `_rows_by_link`; all with None), both directions of a symmetric one."""
+    grouped: dict[tuple, list[tuple]] = defaultdict(list)
+    firmest: dict[tuple, float] = defaultdict(float)
+    for (s, o, o2, predicate), (firmness, _) in claims.items():
+        key = claim_key(s, predicate, o, o2)
+        grouped[key].append((s, o, o2, predicate))
+        firmest[key] = max(firmest[key], firmness)
+    chosen = sorted(firmest, key=lambda k: (-firmest[k], k[1], k[0], k[2], k[3] or ""))[:limit]
+    return [stored for key in chosen for stored in grouped[key]]
 
 
 def _sampled(claims: list[tuple], by_link: dict[tuple, dict[tuple, tuple]], limit: int) -> list[tuple]:
@@ -199,9 +202,9 @@ def relevant(store, a: str, b: str, day: str | None = None) -> Relevant:
     3-hop search looks at each side's NEIGHBOURS strongest neighbours, so a hub costs no more than
     a few, and at CROWDED_NEIGHBOURS when the two share enough neighbours to fill the answer with
     two-hop paths, as in a dense archive). A link weighs its firmest instance, boosted by the
-    documents that repeat it. Of each claim on a path it quotes the PATH_INSTANCES firmest
-    instances and some denials, and reads the sums that grade it when these are not all of them;
-    for an answer as of a `day`, which is graded on the instances that held then, it loads more."""
+    documents that repeat it. Of the PATH_CLAIMS firmest claims of each link on a path it quotes
+    the PATH_INSTANCES firmest instances and some denials, and reads the sums that grade each one
+    these are not all of; for an answer as of a `day`, graded on what held then, it loads more."""
     weights: dict[frozenset, float] = defaultdict(float)
     neighbours: dict[str, set[str]] = defaultdict(set)
     read: list[tuple] = []
@@ -227,7 +230,7 @@ def relevant(store, a: str, b: str, day: str | None = None) -> Relevant:
     direct = (min(a, b), max(a, b))
     links = {(min(x, y), max(x, y)) for _, nodes in paths for x, y in zip(nodes, nodes[1:])} - {direct}
     by_link = _rows_by_link(read, links | {direct})
-    on_paths = [claim for link in sorted(links) for claim in _link_claims(by_link[link], PATH_PREDICATES)]
+    on_paths = [claim for link in sorted(links) for claim in _link_claims(by_link[link], PATH_CLAIMS)]
     limit = PATH_INSTANCES if day is None else DATED_PATH_INSTANCES
     sums = store.claim_sums(_link_claims(by_link[direct], None) + _sampled(on_paths, by_link, limit))
     denied = [(s, o, o2, p) for s, o, o2, p in on_paths
