@@ -172,28 +172,18 @@ def _rows_by_link(rows: list[tuple], links: set[tuple[str, str]]) -> dict[tuple,
     return found
 
 
-def _link_claims(claims: dict[tuple, tuple], limit: int | None) -> list[tuple]:
-    """The stored keys (subject, object, object2, predicate) of one link's `limit` firmest claims
-    (see `_rows_by_link`; all with None), both directions of a symmetric one."""
+def _link_claims(claims: dict[tuple, tuple], limit: int) -> list[list[tuple]]:
+    """One link's `limit` firmest claims (see `_rows_by_link`), each as the stored keys (subject,
+    object, object2, predicate) that name it with their numbers of instances: both directions of a
+    symmetric claim, both orders of a mediation's parties."""
     grouped: dict[tuple, list[tuple]] = defaultdict(list)
     firmest: dict[tuple, float] = defaultdict(float)
-    for (s, o, o2, predicate), (firmness, _) in claims.items():
+    for (s, o, o2, predicate), (firmness, instances) in claims.items():
         key = claim_key(s, predicate, o, o2)
-        grouped[key].append((s, o, o2, predicate))
+        grouped[key].append(((s, o, o2, predicate), instances))
         firmest[key] = max(firmest[key], firmness)
     chosen = sorted(firmest, key=lambda k: (-firmest[k], k[1], k[0], k[2], k[3] or ""))[:limit]
-    return [stored for key in chosen for stored in grouped[key]]
-
-
-def _sampled(claims: list[tuple], by_link: dict[tuple, dict[tuple, tuple]], limit: int) -> list[tuple]:
-    """Of `claims` (stored keys, see `_rows_by_link`), those of the claims that `limit` instances
-    per stored key would not wholly load: every stored key of such a claim (both directions of a
-    symmetric one), so its sums are whole."""
-    instances = {claim: n for link in by_link.values() for claim, (_, n) in link.items()}
-    grouped: dict[tuple, list[tuple]] = defaultdict(list)
-    for s, o, o2, predicate in claims:
-        grouped[claim_key(s, predicate, o, o2)].append((s, o, o2, predicate))
-    return [claim for keys in grouped.values() if any(instances[k] > limit for k in keys) for claim in keys]
+    return [grouped[key] for key in chosen]
 
 
 def relevant(store, a: str, b: str, day: str | None = None) -> Relevant:
@@ -230,9 +220,15 @@ def relevant(store, a: str, b: str, day: str | None = None) -> Relevant:
     direct = (min(a, b), max(a, b))
     links = {(min(x, y), max(x, y)) for _, nodes in paths for x, y in zip(nodes, nodes[1:])} - {direct}
     by_link = _rows_by_link(read, links | {direct})
-    on_paths = [claim for link in sorted(links) for claim in _link_claims(by_link[link], PATH_CLAIMS)]
     limit = PATH_INSTANCES if day is None else DATED_PATH_INSTANCES
-    sums = store.claim_sums(_link_claims(by_link[direct], None) + _sampled(on_paths, by_link, limit))
+    on_paths: dict[tuple, None] = {}  # stored keys, once each though a mediation lies on two links
+    sampled: dict[tuple, None] = {}  # those of claims that `limit` quotes a key would not wholly load
+    for link in sorted(links):
+        for keys in _link_claims(by_link[link], PATH_CLAIMS):
+            on_paths.update(dict.fromkeys(key for key, _ in keys))
+            if any(instances > limit for _, instances in keys):
+                sampled.update(dict.fromkeys(key for key, _ in keys))
+    sums = store.claim_sums([*by_link[direct], *sampled])
     denied = [(s, o, o2, p) for s, o, o2, p in on_paths
               if any(row[2] == "negated" for row in sums.get(claim_key(s, p, o, o2), ()))]
     wanted = set(sample(store.between([direct])[direct]))

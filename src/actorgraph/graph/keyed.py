@@ -67,7 +67,7 @@ class KeyedReads:
         found: dict[tuple, list[tuple]] = defaultdict(list)
         with Session(self.engine) as session:
             run = CLAIM_SUMS.cursor(session.connection())
-            for (s, o, o2, predicate), keys in self._stored_keys(session, set(claims)):
+            for (s, o, o2, predicate), keys in self._stored_keys(session, dict.fromkeys(claims)):
                 rows = found[claim_key(s, predicate, o, o2)]
                 for one, two, three, p in keys:
                     rows += [tuple(row) for row in run.rows(s=one, o=two, o2=three or NO_OBJECT2, p=p)]
