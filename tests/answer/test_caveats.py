@@ -13,7 +13,7 @@ OPINION = """Opinion: Who shelters the killers?
 
 The terrorist TTP keeps killing our soldiers, and the terrorists of the TTP plan their raids from Afghan soil.
 Why does Kabul look away when TTP gunmen kill policemen in Bannu? The Taliban can easily expel the TTP tomorrow.
-The Taliban have hosted the TTP since 2021. If these facts are false, let the Taliban refute them.
+The Taliban have sheltered the TTP since 2021. If these facts are false, let the Taliban refute them.
 """
 
 

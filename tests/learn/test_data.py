@@ -1,9 +1,9 @@
 """Training data from gold annotations: labels on candidate pairs, folds by conflict, rule records."""
 from actorgraph.extract.document import _with_doc_aliases, token_mentions
 from actorgraph.extract.frames import candidates
-from actorgraph.extract.features import pairs
-from actorgraph.learn.data import (Annotated, at_thresholds, choose_predicate_thresholds, conflict_folds,
-                                   gold_targets, rule_precision)
+from actorgraph.extract.features import labels as ontology_labels, pairs
+from actorgraph.learn.data import (Annotated, at_thresholds, cell_weights, choose_predicate_thresholds,
+                                   conflict_folds, gold_elsewhere, gold_targets, rule_precision)
 from actorgraph.models import Document
 
 TEXT = "Turkey armed the Syrian National Army. Egypt mediated between Hamas and Israel."
@@ -28,6 +28,28 @@ def test_gold_relations_label_the_pairs_of_their_sentence_in_their_direction(nlp
                 for p, t in zip(example.pairs, example.targets) if t}
     assert labelled == {("Turkey", "Syrian National Army"): {"supports"}, ("Egypt", "Hamas"): {"mediates"},
                         ("Egypt", "Israel"): {"mediates"}}
+
+
+REPEATED = "Turkey armed the Syrian National Army. Egypt mediated between Hamas and Israel. Turkey armed the SNA again."
+
+
+def test_a_fact_said_again_in_another_sentence_is_neither_positive_nor_negative_there(nlp):
+    doc = nlp(REPEATED)
+    mentions = token_mentions(doc)
+    found = pairs(doc, mentions, candidates(doc, mentions))
+    gold = {**GOLD, "entities": {**GOLD["entities"], "SNA": ["Syrian National Army", "SNA"]}}
+    targets = gold_targets(gold, REPEATED, found, _with_doc_aliases(mentions))
+    elsewhere = gold_elsewhere(gold, REPEATED, found, _with_doc_aliases(mentions))
+    example = Annotated(gold, "a", Document(text=REPEATED, name="t"), doc, found, targets, 2.0, elsewhere)
+    turkey = [n for n, p in enumerate(found) if (p.subject.mention.actor.name, p.object.mention.text) in {
+        ("Turkey", "Syrian National Army"), ("Turkey", "SNA")}]
+    assert [(targets[n], elsewhere[n]) for n in turkey] == [({"supports"}, set()), (set(), {"supports"})]
+    weights = cell_weights([example])
+    supports = ontology_labels().index("supports")
+    assert [weights[n, supports] for n in turkey] == [2.0, 0.0]
+    assert weights[turkey[1]].sum() == 2.0 * (len(ontology_labels()) - 1), "only that fact is left out"
+    record = rule_precision([example])
+    assert record["verb-frame:supports:arm"] == 1.0, "the repeat counts neither for nor against the frame"
 
 
 def test_folds_keep_a_conflict_together(nlp):

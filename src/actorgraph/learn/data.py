@@ -1,8 +1,9 @@
 """Training the relation model from annotated texts (NAME.txt + NAME.gold.yaml, docs/gold-format.md).
 
 Each text is parsed once; every pair of actors in a sentence becomes a candidate whose labels come
-from the gold relations whose evidence lies in that sentence. Folds are grouped by conflict, so
-cross-validation measures what held-out conflicts will see. Cross-validation on the training
+from the gold relations whose evidence lies in that sentence; a fact gold states of the pair only
+in another sentence is left out of its fit (neither positive nor negative). Folds are grouped by
+conflict, so cross-validation measures what held-out conflicts will see. Cross-validation on the training
 texts alone chooses the regularisation, the calibrations and the default threshold; no test
 text is read here.
 """
@@ -48,6 +49,7 @@ class Annotated:
     pairs: list[Pair]
     targets: list[frozenset[str]]
     weight: float = 1.0  # how much each of its pairs counts in fitting (an analyst's judged texts: more)
+    elsewhere: list[frozenset[str]] | None = None  # per pair: predicates gold states of it in another sentence
 
 
 def corpus_hash(dirs: list[Path]) -> str:
@@ -71,6 +73,20 @@ def gold_targets(gold: dict, text: str, found: list[Pair], aliases: dict) -> lis
     """For each pair, the predicates of the gold relations from its subject to its object (either
     way for symmetric ones; to either party for `mediates`) whose evidence lies in its sentence;
     None for a pair a partial annotation never judged (it teaches nothing either way)."""
+    return [None if labels is None else labels[0] for labels in _gold_labels(gold, text, found, aliases)]
+
+
+def gold_elsewhere(gold: dict, text: str, found: list[Pair], aliases: dict) -> list[frozenset[str]]:
+    """For each pair, the predicates gold gives its two actors (in its direction) only in other
+    sentences. The guide annotates a fact once per modality, so the same fact said again elsewhere
+    is unannotated there, not absent: such a (pair, predicate) is neither positive nor negative."""
+    return [frozenset() if labels is None else labels[1] for labels in _gold_labels(gold, text, found, aliases)]
+
+
+def _gold_labels(gold: dict, text: str, found: list[Pair],
+                 aliases: dict) -> list[tuple[frozenset[str], frozenset[str]] | None]:
+    """Per pair: (predicates gold states of it in its sentence, predicates it states only elsewhere);
+    None for a pair a partial annotation never judged."""
     judged = judged_pairs(gold)
     table = alias_table(gold["entities"])
     symmetric = {n for n, p in ontology().predicates.items() if p.symmetric}
@@ -80,23 +96,24 @@ def gold_targets(gold: dict, text: str, found: list[Pair], aliases: dict) -> lis
         return resolve({"name": actor.name, "mention": item.mention.text, "aliases": list(actor.aliases)}, table)
 
     located = [(g, _evidence_sentences(text, g["evidence"])) for g in gold.get("relations") or []]
-    targets = []
+    labels = []
     for pair in found:
         start, end = pair.sentence.start_char, pair.sentence.end_char
         subject, obj = entity(pair.subject), entity(pair.object)
         if judged is not None and tuple(sorted([subject or "", obj or ""])) not in judged:
-            targets.append(None)
+            labels.append(None)
             continue
-        here = set()
+        here, anywhere = set(), set()
         for g, spans in located:
-            if subject == obj or not any(s < end and start < e for s, e in spans):
-                continue
             predicate, objects = g["p"], {g["o"], g.get("o2")} - {None}
-            if (predicate in symmetric and {subject, obj} == {g["s"], g["o"]}) or (
-                    g["s"] == subject and obj in objects):
+            if subject == obj or not ((predicate in symmetric and {subject, obj} == {g["s"], g["o"]}) or (
+                    g["s"] == subject and obj in objects)):
+                continue
+            anywhere.add(predicate)
+            if any(s < end and start < e for s, e in spans):
                 here.add(predicate)
-        targets.append(frozenset(here))
-    return targets
+        labels.append((frozenset(here), frozenset(anywhere - here)))
+    return labels
 
 
 def read_annotated(dirs: list[Path], on_total: Callable[[int], None] | None = None,
@@ -118,10 +135,11 @@ def read_annotated(dirs: list[Path], on_total: Callable[[int], None] | None = No
                                               strict=True):
         mentions = token_mentions(parsed, document.published or dateline(document.text))
         found = pairs(parsed, mentions, candidates(parsed, mentions))
-        targets = gold_targets(gold, document.text, found, _with_doc_aliases(mentions))
-        kept = [i for i, t in enumerate(targets) if t is not None]
+        labels = _gold_labels(gold, document.text, found, _with_doc_aliases(mentions))
+        kept = [i for i, t in enumerate(labels) if t is not None]
         examples.append(Annotated(gold, str(gold.get("conflict") or gold["document"]), document, parsed,
-                                  [found[i] for i in kept], [targets[i] for i in kept], weight))
+                                  [found[i] for i in kept], [labels[i][0] for i in kept], weight,
+                                  [labels[i][1] for i in kept]))
         if on_progress:
             on_progress(document.name)
     return examples
@@ -149,30 +167,44 @@ def design(examples: list[Annotated], vocabulary: dict[str, int]) -> tuple[csr_m
     return X, np.array(y, dtype=bool).reshape(n, len(names))
 
 
-def row_weights(examples: list[Annotated]) -> np.ndarray:
-    """Each pair's weight in fitting, in `design`'s row order."""
-    return np.array([e.weight for e in examples for _ in e.pairs], dtype=np.float64)
+def cell_weights(examples: list[Annotated]) -> np.ndarray:
+    """Each (pair, predicate)'s weight in fitting, pairs x labels in `design`'s row order: its text's
+    weight, or 0 where gold states that fact of the pair only in another sentence (`gold_elsewhere`)."""
+    names = labels()
+    rows = [[0.0 if name in elsewhere else e.weight for name in names]
+            for e in examples for elsewhere in (e.elsewhere or [frozenset()] * len(e.pairs))]
+    return np.array(rows, dtype=np.float64).reshape(len(rows), len(names))
 
 
 def fit_logistic(X: csr_matrix, Y: np.ndarray, C: float,
                  sample_weight: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
     """One L2 logistic regression per label (liblinear, deterministic); a label with too few
-    examples gets no weights and a bias that keeps it off."""
+    examples gets no weights and a bias that keeps it off. `sample_weight` is per pair, or per
+    (pair, label) as `cell_weights` gives it."""
     weights = np.zeros((Y.shape[1], X.shape[1]), dtype=np.float32)
     bias = np.full(Y.shape[1], -10.0, dtype=np.float32)
     for k in range(Y.shape[1]):
         if Y[:, k].sum() < 2:
             continue
         model = LogisticRegression(C=C, solver="liblinear", random_state=SEED, max_iter=1000)
-        model.fit(X, Y[:, k], sample_weight=sample_weight)
+        model.fit(X, Y[:, k], sample_weight=label_weights(sample_weight, k))
         weights[k], bias[k] = model.coef_[0], model.intercept_[0]
     return weights, bias
 
 
-def fit_calibration(scores: np.ndarray, Y: np.ndarray, backed: np.ndarray) -> dict[str, tuple[float, float]]:
-    """Platt scaling of out-of-fold scores, one for rule-backed cells and one for the others."""
+def label_weights(sample_weight: np.ndarray | None, k: int) -> np.ndarray | None:
+    """The weights of label k's fit from per-pair or per-(pair, label) weights."""
+    return sample_weight[:, k] if sample_weight is not None and sample_weight.ndim == 2 else sample_weight
+
+
+def fit_calibration(scores: np.ndarray, Y: np.ndarray, backed: np.ndarray,
+                    known: np.ndarray | None = None) -> dict[str, tuple[float, float]]:
+    """Platt scaling of out-of-fold scores, one for rule-backed cells and one for the others; cells
+    not `known` (gold says nothing of them there) are left out."""
     calibration = {}
     usable = scores > -9.5
+    if known is not None:
+        usable &= known
     for name, cells in ((RULE, backed & usable), (MODEL, ~backed & usable)):
         model = LogisticRegression(C=1e4, solver="lbfgs", max_iter=1000)
         model.fit(scores[cells].reshape(-1, 1), Y[cells])
@@ -186,8 +218,11 @@ def rule_precision(examples: list[Annotated], prior_weight: float = 5.0) -> dict
     average is kept under "*" for frames never seen in training."""
     hits, right = Counter(), Counter()
     for example in examples:
-        for pair, target in zip(example.pairs, example.targets):
+        for pair, target, elsewhere in zip(example.pairs, example.targets,
+                                           example.elsewhere or [frozenset()] * len(example.pairs)):
             for predicate, candidate in dict(pair.rules).items():
+                if predicate in elsewhere:
+                    continue
                 key = rule_key(candidate, predicate)
                 hits[key] += 1
                 right[key] += predicate in target

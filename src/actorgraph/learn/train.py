@@ -24,9 +24,10 @@ from sklearn.feature_selection import chi2
 from ..extract.document import extract
 from ..extract.features import labels
 from .evaluate import score
-from .data import (C_GRID, SEED, Annotated, at_thresholds, build_vocabulary, choose_predicate_thresholds,
-                   choose_threshold, conflict_folds, corpus_hash, design, fit_calibration, fit_logistic, fit_modality,
-                   model_from, modality_rows, row_weights, predict_relations, read_annotated, rule_precision)
+from .data import (C_GRID, SEED, Annotated, at_thresholds, build_vocabulary, cell_weights,
+                   choose_predicate_thresholds, choose_threshold, conflict_folds, corpus_hash, design,
+                   fit_calibration, fit_logistic, fit_modality, label_weights, model_from, modality_rows,
+                   predict_relations, read_annotated, rule_precision)
 from ..extract.model import MODEL, RULE, calibrate, cut, feature_matrix, rule_backed
 from ..models import relation_json
 
@@ -76,7 +77,7 @@ def fit_boosted(X, Y, vocabulary, sample_weight=None) -> BoostedModel:
         cols = sorted(np.argsort(-np.nan_to_num(statistic))[:BOOSTED_FEATURES].tolist())
         model = HistGradientBoostingClassifier(max_iter=150, learning_rate=0.1, max_leaf_nodes=15,
                                                l2_regularization=1.0, early_stopping=False, random_state=SEED)
-        model.fit(X[:, cols].toarray(), Y[:, k], sample_weight=sample_weight)
+        model.fit(X[:, cols].toarray(), Y[:, k], sample_weight=label_weights(sample_weight, k))
         estimators.append(model)
         columns.append(cols)
     return BoostedModel(vocabulary=vocabulary, estimators=tuple(estimators), columns=tuple(columns))
@@ -87,8 +88,8 @@ def fit(family: str, examples: list[Annotated], C: float = 1.0):
     vocabulary = build_vocabulary(examples)
     X, Y = design(examples, vocabulary)
     if family == "boosted":
-        return fit_boosted(X, Y, vocabulary, row_weights(examples))
-    weights, bias = fit_logistic(X, Y, C, row_weights(examples))
+        return fit_boosted(X, Y, vocabulary, cell_weights(examples))
+    weights, bias = fit_logistic(X, Y, C, cell_weights(examples))
     return model_from(weights, bias, vocabulary)
 
 
@@ -110,7 +111,7 @@ def cross_validate(examples: list[Annotated], family: str = "logistic", C: float
         rules_precision = score(golds, rules_predictions(examples)).typed_p_r_f1[0]
     folds = conflict_folds(examples)
     modalities = modality_rows(examples)
-    fitted, scores, ys, backed = [], [], [], []
+    fitted, scores, ys, backed, known = [], [], [], [], []
     for k, held in enumerate(folds):
         held_set = set(held)
         model = fit(family, [e for i, e in enumerate(examples) if i not in held_set], C)
@@ -121,10 +122,11 @@ def cross_validate(examples: list[Annotated], family: str = "logistic", C: float
         scores.append(model.scores(found))
         ys.append(design([examples[i] for i in held], {})[1])
         backed.append(rule_backed(found, model.labels))
+        known.append(cell_weights([examples[i] for i in held]) > 0)
         fitted.append(model)
         if on_fold:
             on_fold(k)
-    calibration = fit_calibration(np.vstack(scores), np.vstack(ys), np.vstack(backed))
+    calibration = fit_calibration(np.vstack(scores), np.vstack(ys), np.vstack(backed), np.vstack(known))
     predictions: dict[str, list[dict]] = {}
     for model, held in zip(fitted, folds):
         predictions |= predict_relations(replace(model, calibration=calibration), [examples[i] for i in held], FLOOR)
@@ -156,7 +158,7 @@ def train_examples(examples: list[Annotated], C: float | None = None,
     say("fitting on every training text")
     vocabulary = build_vocabulary(examples)
     X, Y = design(examples, vocabulary)
-    weights, bias = fit_logistic(X, Y, best["C"], row_weights(examples))
+    weights, bias = fit_logistic(X, Y, best["C"], cell_weights(examples))
     modality = fit_modality(modality_rows(examples))
     meta = {"documents": len(examples), "pairs": int(X.shape[0]), "positives": int(Y.sum()), "family": "logistic",
             "C": best["C"], "seed": SEED, "features": len(vocabulary),
