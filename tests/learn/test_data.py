@@ -3,7 +3,7 @@ from actorgraph.extract.document import _with_doc_aliases, token_mentions
 from actorgraph.extract.frames import candidates
 from actorgraph.extract.features import labels as ontology_labels, pairs
 from actorgraph.learn.data import (Annotated, at_thresholds, cell_weights, choose_predicate_thresholds,
-                                   conflict_folds, gold_elsewhere, gold_targets, rule_precision)
+                                   conflict_folds, gold_labels, rule_precision)
 from actorgraph.models import Document
 
 TEXT = "Turkey armed the Syrian National Army. Egypt mediated between Hamas and Israel."
@@ -18,7 +18,8 @@ def annotated(nlp, group="a", gold=GOLD) -> Annotated:
     doc = nlp(TEXT)
     mentions = token_mentions(doc)
     found = pairs(doc, mentions, candidates(doc, mentions))
-    targets = gold_targets(gold, TEXT, found, _with_doc_aliases(mentions))
+    targets = [None if labels is None else labels[0] for labels in gold_labels(gold, TEXT, found,
+                                                                               _with_doc_aliases(mentions))]
     return Annotated(gold, group, Document(text=TEXT, name="t"), doc, found, targets)
 
 
@@ -38,8 +39,7 @@ def test_a_fact_said_again_in_another_sentence_is_neither_positive_nor_negative_
     mentions = token_mentions(doc)
     found = pairs(doc, mentions, candidates(doc, mentions))
     gold = {**GOLD, "entities": {**GOLD["entities"], "SNA": ["Syrian National Army", "SNA"]}}
-    targets = gold_targets(gold, REPEATED, found, _with_doc_aliases(mentions))
-    elsewhere = gold_elsewhere(gold, REPEATED, found, _with_doc_aliases(mentions))
+    targets, elsewhere = (list(side) for side in zip(*gold_labels(gold, REPEATED, found, _with_doc_aliases(mentions))))
     example = Annotated(gold, "a", Document(text=REPEATED, name="t"), doc, found, targets, 2.0, elsewhere)
     turkey = [n for n, p in enumerate(found) if (p.subject.mention.actor.name, p.object.mention.text) in {
         ("Turkey", "Syrian National Army"), ("Turkey", "SNA")}]

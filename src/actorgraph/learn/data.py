@@ -51,6 +51,11 @@ class Annotated:
     weight: float = 1.0  # how much each of its pairs counts in fitting (an analyst's judged texts: more)
     elsewhere: list[frozenset[str]] | None = None  # per pair: predicates gold states of it in another sentence
 
+    @property
+    def unlabelled(self) -> list[frozenset[str]]:
+        """Per pair, the predicates it is neither a positive nor a negative of (`gold_labels`)."""
+        return self.elsewhere or [frozenset()] * len(self.pairs)
+
 
 def corpus_hash(dirs: list[Path]) -> str:
     """SHA-256 over every text and gold file (name and bytes), in name order: what a model was built from."""
@@ -69,24 +74,13 @@ def _evidence_sentences(text: str, evidence: str) -> list[tuple[int, int]]:
     return spans
 
 
-def gold_targets(gold: dict, text: str, found: list[Pair], aliases: dict) -> list[frozenset[str] | None]:
-    """For each pair, the predicates of the gold relations from its subject to its object (either
-    way for symmetric ones; to either party for `mediates`) whose evidence lies in its sentence;
-    None for a pair a partial annotation never judged (it teaches nothing either way)."""
-    return [None if labels is None else labels[0] for labels in _gold_labels(gold, text, found, aliases)]
-
-
-def gold_elsewhere(gold: dict, text: str, found: list[Pair], aliases: dict) -> list[frozenset[str]]:
-    """For each pair, the predicates gold gives its two actors (in its direction) only in other
-    sentences. The guide annotates a fact once per modality, so the same fact said again elsewhere
-    is unannotated there, not absent: such a (pair, predicate) is neither positive nor negative."""
-    return [frozenset() if labels is None else labels[1] for labels in _gold_labels(gold, text, found, aliases)]
-
-
-def _gold_labels(gold: dict, text: str, found: list[Pair],
-                 aliases: dict) -> list[tuple[frozenset[str], frozenset[str]] | None]:
-    """Per pair: (predicates gold states of it in its sentence, predicates it states only elsewhere);
-    None for a pair a partial annotation never judged."""
+def gold_labels(gold: dict, text: str, found: list[Pair],
+                aliases: dict) -> list[tuple[frozenset[str], frozenset[str]] | None]:
+    """For each pair: the predicates of the gold relations from its subject to its object (either
+    way for symmetric ones; to either party for `mediates`) whose evidence lies in its sentence, and
+    those gold states of it only in other sentences; None for a pair a partial annotation never
+    judged (it teaches nothing either way). The guide annotates a fact once per modality, so the same
+    fact said again elsewhere is unannotated there, not absent: neither positive nor negative."""
     judged = judged_pairs(gold)
     table = alias_table(gold["entities"])
     symmetric = {n for n, p in ontology().predicates.items() if p.symmetric}
@@ -135,7 +129,7 @@ def read_annotated(dirs: list[Path], on_total: Callable[[int], None] | None = No
                                               strict=True):
         mentions = token_mentions(parsed, document.published or dateline(document.text))
         found = pairs(parsed, mentions, candidates(parsed, mentions))
-        labels = _gold_labels(gold, document.text, found, _with_doc_aliases(mentions))
+        labels = gold_labels(gold, document.text, found, _with_doc_aliases(mentions))
         kept = [i for i, t in enumerate(labels) if t is not None]
         examples.append(Annotated(gold, str(gold.get("conflict") or gold["document"]), document, parsed,
                                   [found[i] for i in kept], [labels[i][0] for i in kept], weight,
@@ -169,10 +163,10 @@ def design(examples: list[Annotated], vocabulary: dict[str, int]) -> tuple[csr_m
 
 def cell_weights(examples: list[Annotated]) -> np.ndarray:
     """Each (pair, predicate)'s weight in fitting, pairs x labels in `design`'s row order: its text's
-    weight, or 0 where gold states that fact of the pair only in another sentence (`gold_elsewhere`)."""
+    weight, or 0 where gold states that fact of the pair only in another sentence (`gold_labels`)."""
     names = labels()
     rows = [[0.0 if name in elsewhere else e.weight for name in names]
-            for e in examples for elsewhere in (e.elsewhere or [frozenset()] * len(e.pairs))]
+            for e in examples for elsewhere in e.unlabelled]
     return np.array(rows, dtype=np.float64).reshape(len(rows), len(names))
 
 
@@ -218,8 +212,7 @@ def rule_precision(examples: list[Annotated], prior_weight: float = 5.0) -> dict
     average is kept under "*" for frames never seen in training."""
     hits, right = Counter(), Counter()
     for example in examples:
-        for pair, target, elsewhere in zip(example.pairs, example.targets,
-                                           example.elsewhere or [frozenset()] * len(example.pairs)):
+        for pair, target, elsewhere in zip(example.pairs, example.targets, example.unlabelled):
             for predicate, candidate in dict(pair.rules).items():
                 if predicate in elsewhere:
                     continue
