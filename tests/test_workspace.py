@@ -110,7 +110,8 @@ def test_the_page_view_fused_from_stored_sums_is_the_view_fused_from_every_insta
     gives: modality, grade, sources, contradiction, rhetoric, full count, and the dates."""
     from actorgraph.answer.paths import neighbourhood
     from actorgraph.graph.fuse import claims_of
-    from actorgraph.views import network, span
+    from actorgraph.graph.fuse import span
+    from actorgraph.views import network
 
     demo = Path(ag.__file__).parent / "data" / "demo"
     with ag.open(str(tmp_path / "demo.sqlite")) as ws:

@@ -22,7 +22,7 @@ from pathlib import Path
 import networkx as nx
 
 from .answer.answer import actor_by_key
-from .graph.fuse import MODALITY_WEIGHT, Claim, claims_of, validity
+from .graph.fuse import Claim, claims_of, validity
 from .graph.sources import registry
 from .models import Actor, Relation
 
@@ -155,7 +155,7 @@ def edge_records(selection: Selection) -> list[dict]:
             "predicate": r.predicate, "kind": r.kind, "modality": r.modality,
             "object2": r.object2.actor.id if r.object2 else None,
             "object2_name": r.object2.actor.name if r.object2 else None,
-            "grade": claim.grade, "credibility": claim.credibility, "sources": claim.count(*MODALITY_WEIGHT),
+            "grade": claim.grade, "credibility": claim.credibility, "sources": claim.sources,
             "contradicted": claim.contradicted, "evidence": r.evidence.text, "evidence_start": r.evidence.start,
             "evidence_end": r.evidence.end, "document": r.doc, "document_id": r.doc_id,
             "document_title": doc["title"], "source_outlet": r.source,

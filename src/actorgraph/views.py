@@ -138,7 +138,7 @@ def network(center: Actor | None, claims: list[Fused], dates: tuple[str | None, 
             edges.append({"id": f"{claim.subject.id}|{claim.predicate}|{target.id}", "source": claim.subject.id,
                           "target": target.id, "predicate": claim.predicate, "modality": claim.modality,
                           "grade": claim.grade, "credibility": claim.credibility,
-                          "sources": claim.count(*MODALITY_WEIGHT), "contradicted": claim.contradicted,
+                          "sources": claim.sources, "contradicted": claim.contradicted,
                           "rhetoric": claim.rhetoric,
                           "evidence_total": max(claim.evidence_total, (totals or {}).get(
                               (claim.subject.id, claim.predicate, claim.object.id), 0)),
@@ -148,10 +148,3 @@ def network(center: Actor | None, claims: list[Fused], dates: tuple[str | None, 
     return {**empty, "center": center.id, "edges": edges, "truncated": len(edges) >= MAX_GRAPH_EDGES,
             "nodes": [{"id": a.id, "name": a.name, "type": a.type, "center": a.id == center.id} for a in nodes.values()],
             "dates": {"min": earliest_day(first) if first else None, "max": latest_day(last)[:10] if last else None}}
-
-
-def span(claims: list[Fused]) -> tuple[str | None, str | None]:
-    """The first and last day any instance of these claims holds on."""
-    days = [c.days for c in claims]
-    return (min((first for first, _ in days if first), default=None),
-            max((last for _, last in days if last), default=None))

@@ -22,7 +22,7 @@ from .answer.attention import attention as source_attention
 from .answer.paths import around, summed_around
 from .export import FORMATS, select, to_bytes, to_graph, write
 from .extract.rhetoric import rhetoric
-from .graph.fuse import as_of, claims_of, confirmed_by_others, timeline as fused_timeline
+from .graph.fuse import as_of, claims_of, confirmed_by_others, span, timeline as fused_timeline
 from .extract.lexicon import ontology
 from .graph.judgements import HIDDEN, UnknownRelation, new_actor
 from .graph.store import Store
@@ -31,7 +31,7 @@ from .names import normalize
 from .extract.options import DEFAULT_OPTIONS, ExtractOptions
 from .texts import critical_reading, extract_files, extract_text, profile, read_one  # noqa: F401 (the API)
 from .views import (Invalid, NotFound, actor_json, checked_date, checked_span, graded, grade_test, judgement_json,
-                    kept, modalities, network, predicates, relation_item, review_order, span)
+                    kept, modalities, network, predicates, relation_item, review_order)
 
 if TYPE_CHECKING:
     from .pipeline import IngestReport
@@ -310,8 +310,8 @@ class Workspace:
         if center is None:
             return network(None, [], (None, None), shown)
         if day is None:  # fused from the sums kept per claim and source: no instance is read
-            drawn, found, cut = summed_around(self.store, center.id, hops, shown)
-            view = network(center, drawn, span(found), shown)
+            drawn, dates, cut = summed_around(self.store, center.id, hops, shown)
+            view = network(center, drawn, dates, shown)
         else:
             ids, totals, cut = around(self.store, center.id, hops)
             instances = self.store.relations(ids=ids) if ids else []

@@ -11,8 +11,9 @@ from sqlalchemy import select
 from test_store import PAKISTAN, QATAR, TALIBAN, USA, relation, store  # noqa: F401 (store: both backends)
 
 from actorgraph.graph.claims import CLAIMED, rebuild
-from actorgraph.graph.fuse import MODALITY_WEIGHT, claims_of
-from actorgraph.graph.schema import NO_OBJECT2, ClaimLinkRow, ClaimSourceRow
+from actorgraph.graph.fuse import MODALITY_WEIGHT, ClaimSummary, claims_of
+from actorgraph.graph.grades import GradedClaim
+from actorgraph.graph.schema import NO_OBJECT2, ClaimGradeRow, ClaimLinkRow, ClaimSourceRow
 from actorgraph.graph.sources import registry
 from actorgraph.graph.store import Store
 from actorgraph.models import Document, Mention, TimeSpan
@@ -43,24 +44,31 @@ def stored_sources(store: Store) -> list[tuple]:
         return sorted(tuple(row) for row in connection.execute(select(*ClaimSourceRow.__table__.columns)))
 
 
+def stored_grades(store: Store) -> list[tuple]:
+    with store.engine.connect() as connection:
+        return sorted(tuple(row) for row in connection.execute(select(*ClaimGradeRow.__table__.columns)))
+
+
 def fused(claims) -> dict[tuple, tuple]:
     """What the page shows of each claim, by its key."""
     return {(c.subject.id, c.predicate, c.object.id, c.object2.id if c.object2 else None): (
-        c.modality, c.grade, c.corroboration, c.contradicted, c.rhetoric, c.evidence_total,
+        c.modality, c.grade, c.sources, c.contradicted, c.rhetoric, c.evidence_total,
         round(c.strength, 9), c.days) for c in claims}
 
 
 def assert_kept(store: Store) -> dict[tuple, tuple]:
-    """The stored claims are the relations summed, the claims fused from `claim_sources` are those
-    fused from the visible instances, and summing them all again changes nothing."""
-    claims, sources = stored_claims(store), stored_sources(store)
+    """The stored claims are the relations summed, the claims as graded when written (or fused
+    again from `claim_sources`) are those fused from the visible instances, and summing and grading
+    them all again changes nothing."""
+    claims, sources, grades = stored_claims(store), stored_sources(store), stored_grades(store)
     assert claims == summed(store)
     actors = sorted({i for key in claims for i in key[:3] if i != NO_OBJECT2})
-    assert fused(store.claim_summaries(actors)) == fused(claims_of(store.relations()))
+    assert fused(store.graded_claims(actors)) == fused(claims_of(store.relations()))
     with store.engine.begin() as connection:
         rebuild(connection)
     assert stored_claims(store) == claims
     assert stored_sources(store) == sources
+    assert stored_grades(store) == grades
     return claims
 
 
@@ -143,9 +151,10 @@ def test_writers_racing_on_one_claim_lose_no_document(store: Store, db_url):
 
 
 def test_summed_sources_fuse_as_the_instances_do_and_read_the_registry_of_now(store: Store, tmp_path, monkeypatch):
-    """A claim stated both ways (symmetric) is one; a hedged source and an asserting one count
-    apart; a rhetorical question counts for nothing; the days run from the text's "since 2019" to
-    the last publication; and an outlet graded anew in the user's registry regrades the stored
+    """A claim stated both ways (symmetric) is one, fused from both stored keys' sums; a hedged
+    source and an asserting one count apart; a rhetorical question counts for nothing; the days run
+    from the text's "since 2019" to the last publication; each is read as graded when written; and
+    an outlet graded anew in the user's registry regrades the stored
     claims when read, with nothing written again."""
     story = wire(1)
     dawn = Document(text="Pakistan and the Taliban work together, a Gazette analysis says.", name="dawn.txt",
@@ -155,20 +164,24 @@ def test_summed_sources_fuse_as_the_instances_do_and_read_the_registry_of_now(st
     store.add_document(dawn, [], [relation(dawn, PAKISTAN, "cooperates_with", TALIBAN, 0, modality="hedged"),
                                   relation(dawn, QATAR, "hosts", TALIBAN, 30, rhetoric="rhetorical_question")])
     assert_kept(store)
-    claims = {c.predicate: c for c in store.claim_summaries([TALIBAN.id])}
-    together = claims["cooperates_with"]
-    assert (together.corroboration, together.evidence_total, together.days) == (
-        {"asserted": 1, "hedged": 1}, 2, ("2019", "2022-01-01"))
-    assert claims["hosts"].rhetoric == ["rhetorical_question"] and claims["hosts"].corroboration == {}
-    assert together.grade[0] == "F"  # neither outlet is in the packaged registry
+    claims = {c.predicate: c for c in store.graded_claims([TALIBAN.id])}
+    together, hosting = claims["cooperates_with"], claims["hosts"]
+    assert isinstance(together, GradedClaim) and isinstance(hosting, GradedClaim)  # both directions: one row
+    assert (together.modality, together.sources, together.evidence_total, together.days) == (
+        "asserted", 2, 2, ("2019", "2022-01-01"))
+    assert hosting.rhetoric == ["rhetorical_question"] and hosting.sources == 0
+    assert together.grade[0] == hosting.grade[0] == "F"  # neither outlet is in the packaged registry
+    grades = stored_grades(store)
     user = tmp_path / "sources.yaml"
-    user.write_text("sources:\n  - {name: Wire, reliability: b}\n")
+    user.write_text("sources:\n  - {name: Wire, reliability: b}\n  - {name: Nile Valley Gazette, reliability: c}\n")
     monkeypatch.setenv("ACTORGRAPH_SOURCES", str(user))
     registry.cache_clear()
     try:
-        regraded = next(c for c in store.claim_summaries([TALIBAN.id]) if c.predicate == "cooperates_with")
-        assert regraded.grade[0] == "B"
-        assert fused([regraded]) == fused(c for c in claims_of(store.relations()) if c.predicate == "cooperates_with")
+        regraded = {c.predicate: c for c in store.graded_claims([TALIBAN.id])}
+        assert all(isinstance(c, ClaimSummary) for c in regraded.values())  # fused again, not rewritten
+        assert regraded["cooperates_with"].grade[0] == "B" and regraded["hosts"].grade[0] == "C"
+        assert fused(regraded.values()) == fused(claims_of(store.relations()))
+        assert stored_grades(store) == grades
     finally:
         monkeypatch.delenv("ACTORGRAPH_SOURCES")
         registry.cache_clear()

@@ -15,6 +15,8 @@ from sqlalchemy import create_engine, insert, inspect, text
 from test_claims import fused, stored_claims, summed
 from test_store import PAKISTAN, QATAR, TALIBAN, relation
 
+from actorgraph.graph.claims import rebuild_links, rebuild_sources
+from actorgraph.graph.grades import GradedClaim
 from actorgraph.graph.migrations import config
 from actorgraph.graph.fuse import claims_of
 from actorgraph.models import Document
@@ -56,8 +58,8 @@ def _pre_alembic(db_url: str, *statements: str) -> None:
     engine.dispose()
 
 
-def test_one_head_and_it_is_the_relation_claim_index_revision():
-    assert _head() == "0007"
+def test_one_head_and_it_is_the_claim_grades_revision():
+    assert _head() == "0008"
 
 
 def test_a_database_at_the_initial_revision_is_upgraded_and_keeps_its_documents(db_url):
@@ -179,8 +181,26 @@ def test_relations_stored_before_the_claim_sources_revision_are_summed_per_sourc
     _relations_written(db_url)
     store = Store.open(db_url)
     try:
-        summaries = store.claim_summaries([TALIBAN.id])
+        summaries = store.graded_claims([TALIBAN.id])
         assert len(summaries) == 2 and fused(summaries) == fused(claims_of(store.relations()))
+    finally:
+        store.close()
+    assert _state(db_url) == (_head(), [])
+
+
+def test_claims_stored_before_the_claim_grades_revision_are_graded_on_upgrade(db_url):
+    _migrated_to(db_url, "0007")
+    _relations_written(db_url)
+    engine = _engine(db_url)
+    with engine.begin() as connection:  # what a store of revision 0007 kept beside its relations
+        rebuild_links(connection)
+        rebuild_sources(connection)
+    engine.dispose()
+    store = Store.open(db_url)
+    try:
+        graded = store.graded_claims([TALIBAN.id])
+        assert len(graded) == 2 and all(isinstance(c, GradedClaim) for c in graded)
+        assert fused(graded) == fused(claims_of(store.relations()))
     finally:
         store.close()
     assert _state(db_url) == (_head(), [])

@@ -128,7 +128,7 @@ def claim_json(claim: Claim, limit: int | None = MAX_EVIDENCE) -> dict:
             "object2": claim.object2.name if claim.object2 else None, "kind": claim.kind,
             "subject_id": claim.subject.id, "object_id": claim.object.id,
             "object2_id": claim.object2.id if claim.object2 else None,
-            "modality": claim.modality, "sources": claim.count(*MODALITY_WEIGHT),
+            "modality": claim.modality, "sources": claim.sources,
             "corroboration": claim.corroboration, "credibility": claim.credibility, "grade": claim.grade,
             "contradicted": claim.contradicted, "rhetoric": claim.rhetoric, "clause": clause(claim),
             "evidence_total": claim.evidence_total,
@@ -152,7 +152,7 @@ def _flags(claims: list[Claim]) -> list[dict]:
         for modality in ("hedged", "reported", "negated", "question", "conditional"):
             if claim.modality == modality:
                 kinds.append((modality, f"{modality}: {clause(claim)}"))
-        if claim.count(*MODALITY_WEIGHT) == 1:
+        if claim.sources == 1:
             kinds.append(("uncorroborated", f"uncorroborated: {clause(claim)} rests on a single source"))
         for technique in claim.rhetoric:
             label = rhetoric().techniques[technique].label.lower()

@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import NamedTuple
 
-from ..graph.fuse import MODALITY_WEIGHT, claim_key
+from ..graph.fuse import MODALITY_WEIGHT, boost, claim_key, span
 
 HOP_PENALTY = 0.8
 MAX_PATHS = 10
@@ -35,11 +35,6 @@ def find_paths(weight, neighbours: dict[str, set[str]], is_via, a: str, b: str,
                 found.append((weight(a, u) * weight(u, v) * weight(v, b) * HOP_PENALTY ** 2, [a, u, v, b]))
     found.sort(key=lambda item: (-item[0], len(item[1]), item[1]))
     return found[:limit]
-
-
-def boost(documents: int) -> float:
-    """How much the documents repeating a link add to its weight (up to double)."""
-    return min(1 + 0.2 * (documents - 1), 2.0)
 
 
 def link_strengths(links) -> tuple[dict[frozenset, float], dict[str, set[str]]]:
@@ -98,19 +93,23 @@ def neighbourhood(store, center: str, hops: int, actors: int = SHOWN_ACTORS) -> 
     return kept, cut
 
 
-def summed_around(store, center: str, hops: int, shown, claims: int = SHOWN_CLAIMS) -> tuple[list, list, bool]:
-    """The page's network around `center` from the sums the store keeps per claim and source
-    (`Store.claim_summaries`), no instance read: of the claims among the actors `neighbourhood`
-    keeps, the `claims` firmest that `shown` keeps (firmest instance, boosted by its sources),
-    every claim found (for the dates), and whether anything was left out."""
+def summed_around(store, center: str, hops: int, shown, claims: int = SHOWN_CLAIMS) -> tuple[list, tuple, bool]:
+    """The page's network around `center` from the claims as the store grades them when written
+    (`Store.drawn_claims`, else `Store.graded_claims`), no instance read: of the claims among the
+    actors `neighbourhood` keeps, the `claims` firmest that `shown` keeps (firmest instance,
+    boosted by its stored parts), the first and last day of all of them, and whether anything was
+    left out."""
     kept, cut = neighbourhood(store, center, hops)
     if len(kept) < 2:
-        return [], [], cut
-    found = [c for c in store.claim_summaries(sorted(kept), sorted(kept)) if set(c.ends) <= kept]
+        return [], (None, None), cut
+    drawn = store.drawn_claims(sorted(kept), shown, claims)
+    if drawn is not None:
+        return drawn[0], drawn[1], cut or drawn[2]
+    found = [c for c in store.graded_claims(sorted(kept), sorted(kept)) if set(c.ends) <= kept]
     candidates = [c for c in found if shown(c)]
-    ranked = sorted(candidates, key=lambda c: (-c.firmest * boost(len(c.sums)), c.subject.id, c.object.id,
+    ranked = sorted(candidates, key=lambda c: (-c.firmest * boost(c.parts), c.subject.id, c.object.id,
                                                c.predicate, c.object2.id if c.object2 else ""))
-    return ranked[:claims], found, cut or len(candidates) > claims
+    return ranked[:claims], span(found), cut or len(candidates) > claims
 
 
 def around(store, center: str, hops: int, actors: int = SHOWN_ACTORS, claims: int = SHOWN_CLAIMS,

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from ..extract.lexicon import package_yaml
-from ..graph.fuse import MODALITY_WEIGHT, Claim
+from ..graph.fuse import Claim
 from ..models import Actor
 
 
@@ -58,7 +58,7 @@ def say(claim: Claim) -> str:
         asserted = claim.count("asserted")
         said = (words["corroborated"].format(n=asserted, claim=said_as) if asserted >= 2
                 else words["single"].format(claim=said_as))
-        weaker = claim.count(*MODALITY_WEIGHT) - asserted
+        weaker = claim.sources - asserted
         return said + (counted("weaker", weaker) if weaker else "")
     if claim.modality == "reported":
         speakers = sorted({r.attributed_to for r in claim.counted if r.attributed_to})

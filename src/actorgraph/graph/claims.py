@@ -26,6 +26,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 
 from ..models import TimeSpan
+from . import grades
 from .fuse import MODALITY_WEIGHT, validity_of
 from .schema import HIDDEN, NO_OBJECT2, ClaimLinkRow, ClaimSourceRow, DocumentRow, RelationRow
 from .sources import host_of, origin_of
@@ -130,12 +131,14 @@ def refresh(connection: Connection, keys: Iterable[Key]) -> None:
         for one in params:
             _add_sources(sums, connection.execute(_INSTANCES_OF_CLAIM, one))
         _write_sources(connection, sums, insert(ClaimSourceRow))
+        grades.regrade(connection, [tuple(one.values()) for one in params])
 
 
 def rebuild(connection: Connection) -> None:
-    """Every claim summed again from the relations (a new table, or relations written in bulk)."""
+    """Every claim summed and graded again from the relations (a new table, or relations written in bulk)."""
     rebuild_links(connection)
     rebuild_sources(connection)
+    grades.rebuild(connection)
 
 
 def rebuild_links(connection: Connection) -> None:
@@ -225,3 +228,4 @@ def added(connection: Connection, rows: list[dict]) -> None:
                                 row["time_end"], row["time_text"], row["time_value"], *document)
                                for row in rows if row["document_id"] == document_id])
     _write_sources(connection, sources, _SOURCE_UPSERTS[connection.dialect.name])
+    grades.regrade(connection, sums)

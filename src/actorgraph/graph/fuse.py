@@ -26,6 +26,13 @@ MODALITY_WEIGHT = {"asserted": 1.0, "reported": 0.7, "hedged": 0.5, "conditional
 CREDIBILITY_WEIGHT = {1: 1.0, 2: 0.9, 3: 0.75, 4: 0.55, 5: 0.3, 6: 0.2}
 RELIABILITY_WEIGHT = {"A": 1.0, "B": 0.95, "C": 0.85, "D": 0.7, "E": 0.5, "F": 0.8}
 DAY = re.compile(r"\d{4}(-\d{2}(-\d{2})?)?")  # what `as_of` and every date filter accept
+BOOST_STEP, BOOST_CAP = 0.2, 2.0
+
+
+def boost(repeats: int) -> float:
+    """How much repetition (documents behind a link, sources behind a claim) adds to a weight: a
+    fifth for each after the first, up to double."""
+    return min(1 + BOOST_STEP * (repeats - 1), BOOST_CAP)
 
 
 def source_key(relation: Relation) -> str:
@@ -110,6 +117,11 @@ class Fused:
             known = counts[modalities] = len(set().union(*(by_modality.get(m, ()) for m in modalities)))
         return known
 
+    @property
+    def sources(self) -> int:
+        """Independent sources behind it in any modality."""
+        return self.count(*MODALITY_WEIGHT)
+
     @cached_property
     def corroboration(self) -> dict[str, int]:
         counts = self._counts
@@ -142,7 +154,7 @@ class Fused:
     def strength(self) -> float:
         """How much weight the claim can bear in a path: modality, grade and corroboration."""
         best = self.firmest
-        corroboration = min(1 + 0.2 * (self.count("asserted", "reported", "hedged") - 1), 2.0)
+        corroboration = boost(self.count("asserted", "reported", "hedged"))
         graded = CREDIBILITY_WEIGHT[self.credibility] * RELIABILITY_WEIGHT[self.grade[0]]
         return best * corroboration * graded * (0.5 if self.contradicted else 1.0)
 
@@ -213,9 +225,21 @@ class ClaimSummary(Fused):
         return sum(row[0] for row in self.sums)
 
     @property
+    def parts(self) -> int:
+        """Its stored rows (an origin's instances in one modality): the page ranks claims on these."""
+        return len(self.sums)
+
+    @property
     def days(self) -> tuple[str | None, str | None]:
         return (min((row[7] for row in self.sums if row[7]), default=None),
                 max((row[8] for row in self.sums if row[8]), default=None))
+
+
+def span(claims: list[Fused]) -> tuple[str | None, str | None]:
+    """The first and last day any instance of these claims holds on."""
+    days = [c.days for c in claims]
+    return (min((first for first, _ in days if first), default=None),
+            max((last for _, last in days if last), default=None))
 
 
 def claim_key(subject: str, predicate: str, obj: str, object2: str | None) -> tuple:
@@ -227,6 +251,19 @@ def claim_key(subject: str, predicate: str, obj: str, object2: str | None) -> tu
     if object2 is not None:
         obj, object2 = sorted((obj, object2))
     return subject, predicate, obj, object2
+
+
+def written_forms(subject: str, predicate: str, obj: str, object2: str | None) -> list[tuple]:
+    """Every (subject, object, object2, predicate) its instances may be stored under that
+    `claim_key` folds into this claim: both directions of a symmetric one, both orders of a
+    mediation's parties."""
+    forms = [(subject, obj, object2, predicate)]
+    known = ontology().predicates.get(predicate)
+    if known is not None and known.symmetric:
+        forms.append((obj, subject, object2, predicate))
+    if object2 is not None:
+        forms += [(s, o2, o, p) for s, o, o2, p in forms]
+    return forms
 
 
 def claims_of(relations: list[Relation]) -> list[Claim]:

@@ -13,9 +13,8 @@ from ..extract.rhetoric import RhetoricSpan
 from ..models import Actor, Document, Evidence, Mention, Relation, TimeSpan
 from ..names import normalize
 from .claims import VISIBLE
-from .fuse import ClaimSummary, claim_key, summaries
 from .resolve import Link, canonical_map
-from .schema import (HIDDEN, NO_OBJECT2, ActorLinkRow, ActorRow, AliasRow, ClaimLinkRow, ClaimSourceRow,
+from .schema import (HIDDEN, NO_OBJECT2, ActorLinkRow, ActorRow, AliasRow, ClaimLinkRow,
                      DocumentProfileRow, DocumentRow, MentionRow, RelationRow, RhetoricSpanRow)
 from .sources import independent_key
 
@@ -211,23 +210,6 @@ class StoreReads:
             rows = [row for where in self._touching(session, actor_ids, others, t)
                     for row in session.connection().execute(query.where(where)).all()]
             return self._canonical_rows(session, rows)
-
-    def claim_summaries(self, actor_ids, others=None) -> list[ClaimSummary]:
-        """The claims touching `actor_ids` (or linking them to `others`) as their `claim_sources`
-        rows sum them up, not their instances, on canonical actors (see `fuse.ClaimSummary`)."""
-        t = ClaimSourceRow
-        query = select(t.subject_id, t.object_id, func.nullif(t.object2_id, NO_OBJECT2), t.predicate, t.instances,
-                       t.origin, t.modality, t.rhetoric, t.outlet, t.host, t.firmness, t.first_day, t.last_day)
-        grouped: dict[tuple, list[tuple]] = defaultdict(list)
-        with Session(self.engine) as session:
-            canonical = self._canonical_ids(session)
-            for where in self._touching(session, actor_ids, others, t):
-                for s, o, o2, p, *sums in session.connection().execute(query.where(where)).all():
-                    if canonical:
-                        s, o, o2 = canonical.get(s, s), canonical.get(o, o), o2 and canonical.get(o2, o2)
-                    grouped[claim_key(s, p, o, o2)].append(tuple(sums))
-            actors = self._actors_by_id(session, {i for key in grouped for i in key if i})
-        return summaries(grouped, actors)
 
     def actor_types(self, actor_ids) -> dict[str, str]:
         with Session(self.engine) as session:

@@ -108,7 +108,25 @@ Index("ix_relations_subject_object_predicate", RelationRow.subject_id, RelationR
 Index("ix_relations_object_subject", RelationRow.object_id, RelationRow.subject_id)
 
 
-class ClaimLinkRow(Base):
+class ClaimKey:
+    """The key columns of a claim table, first in each (stored subject, object, second object or
+    NO_OBJECT2, predicate)."""
+
+    subject_id: Mapped[str] = mapped_column(String, sort_order=-4)
+    object_id: Mapped[str] = mapped_column(String, sort_order=-3)
+    object2_id: Mapped[str] = mapped_column(String, sort_order=-2)
+    predicate: Mapped[str] = mapped_column(String, sort_order=-1)
+
+
+def claim_indexes(table: type[ClaimKey], name: str) -> None:
+    """A claim table's indexes beside its key: by object then subject, and by second object for
+    the claims that have one (a mediation): the rest would make it as large as the table."""
+    Index(f"ix_{name}_object_subject", table.object_id, table.subject_id)
+    second_object = table.object2_id != NO_OBJECT2
+    Index(f"ix_{name}_object2_id", table.object2_id, sqlite_where=second_object, postgresql_where=second_object)
+
+
+class ClaimLinkRow(ClaimKey, Base):
     """One claim (stored subject, object, second object, predicate) summed up from its visible
     instances, kept by every write to `relations` (see claims.py): its firmest instance (modality
     weight times confidence), whether any instance claims it (1/0), in how many documents and how
@@ -118,24 +136,16 @@ class ClaimLinkRow(Base):
     __tablename__ = "claim_links"
     __table_args__ = (PrimaryKeyConstraint("subject_id", "object_id", "object2_id", "predicate"),
                       {"sqlite_with_rowid": False})
-    subject_id: Mapped[str] = mapped_column(String)
-    object_id: Mapped[str] = mapped_column(String)
-    object2_id: Mapped[str] = mapped_column(String)
-    predicate: Mapped[str] = mapped_column(String)
     firmness: Mapped[float] = mapped_column(Float)
     claimed: Mapped[int] = mapped_column(Integer)
     documents: Mapped[int] = mapped_column(Integer)
     instances: Mapped[int] = mapped_column(Integer)
 
 
-Index("ix_claim_links_object_subject", ClaimLinkRow.object_id, ClaimLinkRow.subject_id)
-# Only the claims with a second object (a mediation): the rest would make it as large as the table.
-SECOND_OBJECT = ClaimLinkRow.object2_id != NO_OBJECT2
-Index("ix_claim_links_object2_id", ClaimLinkRow.object2_id, sqlite_where=SECOND_OBJECT,
-      postgresql_where=SECOND_OBJECT)
+claim_indexes(ClaimLinkRow, "claim_links")
 
 
-class ClaimSourceRow(Base):
+class ClaimSourceRow(ClaimKey, Base):
     """The instances of one claim (stored key, as in `claim_links`) that one origin states in one
     modality, kept by every write to `relations` (see claims.py): enough to fuse the claim (count its
     independent sources, grade it, weigh it) without reading them. `origin` is what
@@ -146,10 +156,6 @@ class ClaimSourceRow(Base):
     __tablename__ = "claim_sources"
     __table_args__ = (PrimaryKeyConstraint("subject_id", "object_id", "object2_id", "predicate", "modality",
                                            "rhetoric", "origin", "outlet", "host"), {"sqlite_with_rowid": False})
-    subject_id: Mapped[str] = mapped_column(String)
-    object_id: Mapped[str] = mapped_column(String)
-    object2_id: Mapped[str] = mapped_column(String)
-    predicate: Mapped[str] = mapped_column(String)
     modality: Mapped[str] = mapped_column(String)
     rhetoric: Mapped[str] = mapped_column(String)
     origin: Mapped[str] = mapped_column(String)
@@ -161,9 +167,35 @@ class ClaimSourceRow(Base):
     last_day: Mapped[str | None] = mapped_column(String)
 
 
-Index("ix_claim_sources_object_subject", ClaimSourceRow.object_id, ClaimSourceRow.subject_id)
-Index("ix_claim_sources_object2_id", ClaimSourceRow.object2_id, sqlite_where=ClaimSourceRow.object2_id != NO_OBJECT2,
-      postgresql_where=ClaimSourceRow.object2_id != NO_OBJECT2)
+claim_indexes(ClaimSourceRow, "claim_sources")
+
+
+class ClaimGradeRow(ClaimKey, Base):
+    """One claim (stored key, as in `claim_links`) fused from its `claim_sources` rows when written
+    (see grades.py): its firmest modality, Admiralty grade and credibility, whether it is
+    contradicted, its rhetoric ('|'-joined), strength, firmest counted instance, independent
+    sources, parts (its `claim_sources` rows), instances and days; `graded_under` is the fingerprint of
+    the source registry it was graded under."""
+
+    __tablename__ = "claim_grades"
+    __table_args__ = (PrimaryKeyConstraint("subject_id", "object_id", "object2_id", "predicate"),
+                      {"sqlite_with_rowid": False})
+    graded_under: Mapped[str] = mapped_column(String)
+    modality: Mapped[str] = mapped_column(String)
+    grade: Mapped[str] = mapped_column(String)
+    credibility: Mapped[int] = mapped_column(Integer)
+    contradicted: Mapped[int] = mapped_column(Integer)
+    rhetoric: Mapped[str] = mapped_column(String)
+    strength: Mapped[float] = mapped_column(Float)
+    firmest: Mapped[float] = mapped_column(Float)
+    sources: Mapped[int] = mapped_column(Integer)
+    parts: Mapped[int] = mapped_column(Integer)
+    instances: Mapped[int] = mapped_column(Integer)
+    first_day: Mapped[str | None] = mapped_column(String)
+    last_day: Mapped[str | None] = mapped_column(String)
+
+
+claim_indexes(ClaimGradeRow, "claim_grades")
 
 
 class ActorLinkRow(Base):

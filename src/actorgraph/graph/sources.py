@@ -5,12 +5,13 @@ user can edit, information 1-6 from how many independent sources assert, report,
 it (the Admiralty code). Thresholds live in data/sources.yaml."""
 from __future__ import annotations
 
+import hashlib
 import os
 import re
 import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from functools import cache, lru_cache
+from functools import cache, cached_property, lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
@@ -126,6 +127,15 @@ class Registry:
         parts = host.strip().lower().rstrip(".").split(".")
         suffixes = (".".join(parts[i:]) for i in range(len(parts) - 1))
         return next((self.by_domain[d] for d in suffixes if d in self.by_domain), None)
+
+    @cached_property
+    def fingerprint(self) -> str:
+        """What every grade depends on (outlets, their aliases and domains, the credibility rules)
+        as a short hash: a claim graded when written (`grades.py`) is read as graded only under the
+        same registry."""
+        content = repr((sorted(self.profiles.items()), sorted(self.by_name.items()),
+                        sorted(self.by_domain.items()), self.credibility))
+        return hashlib.sha256(content.encode()).hexdigest()[:16]
 
 
 def _profile(raw: dict, kinds: set[str]) -> SourceProfile:

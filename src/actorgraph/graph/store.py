@@ -24,6 +24,7 @@ from sqlalchemy.orm import Session
 from ..models import Actor, Document, Mention, Relation, TimeSpan
 from . import claims
 from .judgements import StoreJudgements, apply_document_judgements
+from .grades import GradeReads
 from .keyed import KeyedReads
 from .migrations import SchemaMismatch, upgrade
 from .queries import StoreReads
@@ -101,7 +102,7 @@ def _lost_race(exc: DBAPIError) -> bool:
         words in str(exc.orig) for words in ("UNIQUE constraint failed", "database is locked"))
 
 
-class Store(StoreReads, KeyedReads, StoreJudgements):
+class Store(StoreReads, KeyedReads, GradeReads, StoreJudgements):
     """One database. Caches which actors and aliases exist so ingest inserts only what is new."""
 
     def __init__(self, engine) -> None:
