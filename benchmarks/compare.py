@@ -1,8 +1,9 @@
 """Two versions of actorgraph side by side on the same questions: each runs in its own process
 (its source tree first on the path, its own copy of the database, since a newer schema cannot
 be opened by older code), and the questions go to one then the other, alternating, so both see
-the same load on a shared machine. Reports p50/p95/max of each ask's CPU time and wall time, and
-whether every answer (`ask --format json`, and the page's graph around an actor) is byte-identical.
+the same load on a shared machine. Reports p50/p95/max/mean of the CPU and wall time of each ask
+(and of each graph view, with --pool), and whether every answer (`ask --format json`, and the
+page's graph around an actor) is byte-identical.
 
     python -m benchmarks.compare --before /tmp/base/src:/tmp/graph-1m.sqlite \\
         --after src:/tmp/graph-1m-new.sqlite --synthetic 200 --out benchmarks/results/ask-1m.json
@@ -79,10 +80,17 @@ def pool_requests(db: str, count: int, seed: int) -> list[list]:
 
 
 def summary(times: list[float]) -> dict:
-    """p50/p95/max as `latency.measure_ask` picks them."""
+    """p50/p95/max as `latency.measure_ask` picks them, and the mean (what throughput follows)."""
     ordered = sorted(times)
     pick = lambda q: ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]  # noqa: E731
-    return {"p50": round(pick(0.5), 1), "p95": round(pick(0.95), 1), "max": round(ordered[-1], 1)}
+    return {"p50": round(pick(0.5), 1), "p95": round(pick(0.95), 1), "max": round(ordered[-1], 1),
+            "mean": round(sum(ordered) / len(ordered), 1)}
+
+
+def timings(found: dict[str, list[dict]], chosen: list[int]) -> dict:
+    """CPU and wall time summaries of the `chosen` requests, per version."""
+    return {name: {clock: summary([rows[i][f"{clock}_ms"] for i in chosen]) for clock in ("cpu", "wall")}
+            for name, rows in found.items()}
 
 
 def compare(before: tuple[str, str], after: tuple[str, str], requests: list[list], hash_seeds=("0", "1")) -> dict:
@@ -102,10 +110,10 @@ def compare(before: tuple[str, str], after: tuple[str, str], requests: list[list
     digest = {name: hashlib.sha256("".join(r["sha"] for r in rows).encode()).hexdigest()
               for name, rows in found.items()}
     asks = [i for i, request in enumerate(requests) if request[0] == "ask"]
+    graphs = [i for i, request in enumerate(requests) if request[0] == "graph"]
     return {"requests": len(requests), "asks": len(asks), "identical": not differ, "differ": differ[:20],
             "answers_sha256": digest, "hash_seeds": dict(zip(workers, hash_seeds[:1] + hash_seeds[-1:])),
-            "ask_ms": {name: {clock: summary([rows[i][f"{clock}_ms"] for i in asks]) for clock in ("cpu", "wall")}
-                       for name, rows in found.items()}}
+            "ask_ms": timings(found, asks), **({"graph_ms": timings(found, graphs)} if graphs else {})}
 
 
 def main() -> None:

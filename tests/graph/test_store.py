@@ -7,7 +7,7 @@ import sqlite3
 from dataclasses import replace
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import event, select
 
 from actorgraph.models import Actor, Document, Evidence, Mention, Relation, TimeSpan
 from actorgraph.graph.schema import DocumentRow, RelationRow
@@ -147,6 +147,25 @@ def test_aliases_accumulate_and_keep_first_canonical_name(store, doc1):
     store.add_document(doc2, [], [relation(doc2, renamed, "attacks", PAKISTAN, 0)])
     assert store.actor("taliban") == replace(TALIBAN, aliases=(*TALIBAN.aliases, "Talibs"))
     assert store.relations(["taliban"])[-1].subject.actor.name == "Taliban"
+
+
+def test_actors_are_read_once_until_any_program_writes(db_url, doc1):
+    """An actor asked for again comes from memory (on SQLite, which counts changes) until the
+    database changes, whoever changes it: another program's new alias shows on the next read."""
+    first, other = Store.open(db_url), Store.open(db_url)
+    try:
+        first.add_document(doc1, [], full_relations(doc1))
+        assert first.actor("taliban") == TALIBAN
+        statements: list[str] = []
+        event.listen(first.engine, "before_cursor_execute", lambda *args: statements.append(args[2]))
+        assert first.actor("taliban") == TALIBAN
+        assert not any("FROM actors" in sql for sql in statements) or not db_url.startswith("sqlite")
+        doc2 = Document(text="Third text.", name="three.txt")
+        other.add_document(doc2, [], [relation(doc2, replace(TALIBAN, aliases=("Talibs",)), "attacks", PAKISTAN, 0)])
+        assert first.actor("taliban") == replace(TALIBAN, aliases=(*TALIBAN.aliases, "Talibs"))
+    finally:
+        first.close()
+        other.close()
 
 
 def test_actors_ordering_and_counts(store, doc1):

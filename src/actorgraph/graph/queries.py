@@ -4,6 +4,8 @@ these; they need only `self.engine` and the merge cache `self._canonical`."""
 from __future__ import annotations
 
 import json
+import sqlite3
+import threading
 from collections import Counter, defaultdict
 
 from sqlalchemy import func, or_, select, true
@@ -29,6 +31,9 @@ class StoreReads:
 
     engine = None
     _canonical: dict[str, str] | None = None
+    _actors: dict[str, Actor] | None = None
+    _actors_version: int | None = None
+    _watch: sqlite3.Connection | None = None
 
     def _canonical_ids(self, session: Session) -> dict[str, str]:
         """Merged-away actor id -> the actor it names."""
@@ -39,7 +44,33 @@ class StoreReads:
 
     def _actors_by_id(self, session: Session, ids: set[str] | None = None) -> dict[str, Actor]:
         """Canonical actors by every id that names them, with the aliases of all merged ids (the
-        canonical name is stored as an alias for lookup, not listed)."""
+        canonical name is stored as an alias for lookup, not listed). Those of given ids are kept
+        until the database next changes (`_known_actors`): every answer and view asks for them."""
+        known = self._known_actors() if ids is not None else None
+        if known is None:
+            return self._read_actors(session, ids)
+        missing = {i for i in ids if i not in known}
+        if missing:
+            known.update(self._read_actors(session, missing))
+        return {i: known[i] for i in ids if i in known}
+
+    def _known_actors(self) -> dict[str, Actor] | None:
+        """The actors read since the database last changed (SQLite's `PRAGMA data_version`, read on a
+        connection of its own, which sees every commit: this process's, another's); None where there
+        is no such counter (PostgreSQL, an in-memory database)."""
+        if self._watch is None:
+            path = self.engine.url.database if self.engine.url.get_backend_name() == "sqlite" else None
+            if path in (None, "", ":memory:"):
+                return None
+            self._watch = sqlite3.connect(path, check_same_thread=False)
+            self._watch_lock = threading.Lock()
+        with self._watch_lock:
+            version = self._watch.execute("PRAGMA data_version").fetchone()[0]
+            if version != self._actors_version or self._actors is None:
+                self._actors, self._actors_version = {}, version
+            return self._actors
+
+    def _read_actors(self, session: Session, ids: set[str] | None) -> dict[str, Actor]:
         canonical = self._canonical_ids(session)
         wanted = None
         if ids is not None:
@@ -65,7 +96,12 @@ class StoreReads:
 
     def forget_merges(self) -> None:
         """Read the merges afresh next time: another program may have merged or split actors."""
-        self._canonical = None
+        self._canonical = self._actors = None
+
+    def close_watch(self) -> None:
+        if self._watch is not None:
+            self._watch.close()
+            self._watch = None
 
     def _members(self, session: Session, ids) -> set[str]:
         """Every stored id that names the same actors as `ids`."""

@@ -8,6 +8,7 @@ Cross-site requests cannot write (the Origin must be the server itself), and a H
 than a loopback name is refused on a loopback server (DNS rebinding)."""
 from __future__ import annotations
 
+import asyncio
 import getpass
 import hmac
 import ipaddress
@@ -21,6 +22,7 @@ from importlib import resources
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from anyio import to_thread
 from fastapi import APIRouter, Depends, FastAPI, File, Form, HTTPException, Request, UploadFile
 from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import FileResponse, HTMLResponse, StreamingResponse
@@ -39,6 +41,10 @@ LOOPBACK_NAMES = ["127.0.0.1", "localhost", "[::1]", "::1"]
 READS = {"GET", "HEAD", "OPTIONS"}
 WORKER_SETTINGS = "ACTORGRAPH_SERVE_SETTINGS"
 MAX_UPLOAD_BYTES = 20_000_000
+# Requests a worker computes at once. They hold the GIL, so more threads only share it: 32 clients
+# on two workers each waited for all 16 of their worker's requests to finish together (p95 1,375 ms
+# at 40 req/s); taken two at a time in arrival order, 1,084 ms at the same rate.
+REQUEST_THREADS = 2
 CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; "
        "connect-src 'self'; font-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
 DOCS_CSP = CSP.replace("script-src 'self'", "script-src 'self' 'unsafe-inline'").replace(
@@ -103,6 +109,7 @@ def create_app(db: str | None = None, *, host: str = "127.0.0.1", token: str | N
     @asynccontextmanager
     async def lifespan(app: FastAPI):
         settle()
+        to_thread.current_default_thread_limiter().total_tokens = REQUEST_THREADS
         yield
         app.state.jobs.pool.shutdown(wait=True)
         answers.close()
@@ -212,7 +219,8 @@ def write_router() -> APIRouter:
         jobs = request.app.state.jobs
         _job(request, job_id)
 
-        def stream():
+        async def stream():
+            """Polled on the event loop: an open stream holds none of the worker's few threads."""
             seen, deadline = -1, time.monotonic() + 3600
             while time.monotonic() < deadline:
                 version, state = jobs.snapshot(job_id)
@@ -221,7 +229,7 @@ def write_router() -> APIRouter:
                     yield f"data: {json.dumps(state)}\n\n"
                     if state["state"] in {"done", "failed"}:
                         return
-                time.sleep(0.1)
+                await asyncio.sleep(0.1)
 
         return StreamingResponse(stream(), media_type="text/event-stream", headers={"Cache-Control": "no-cache"})
 
