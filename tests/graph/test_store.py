@@ -150,12 +150,12 @@ def test_aliases_accumulate_and_keep_first_canonical_name(store, doc1):
 
 
 def test_actors_are_read_once_until_any_program_writes(db_url, doc1):
-    """An actor asked for again comes from memory (on SQLite, which counts changes) until the
-    database changes, whoever changes it: another program's new alias shows on the next read."""
+    """An actor (or a name) asked for again comes from memory (on SQLite, which counts changes)
+    until the database changes, whoever changes it: another program's new alias shows on the next read."""
     first, other = Store.open(db_url), Store.open(db_url)
     try:
         first.add_document(doc1, [], full_relations(doc1))
-        assert first.actor("taliban") == TALIBAN
+        assert first.actor("taliban") == TALIBAN and first.find_actors("Talibs") == []
         statements: list[str] = []
         event.listen(first.engine, "before_cursor_execute", lambda *args: statements.append(args[2]))
         assert first.actor("taliban") == TALIBAN
@@ -163,6 +163,7 @@ def test_actors_are_read_once_until_any_program_writes(db_url, doc1):
         doc2 = Document(text="Third text.", name="three.txt")
         other.add_document(doc2, [], [relation(doc2, replace(TALIBAN, aliases=("Talibs",)), "attacks", PAKISTAN, 0)])
         assert first.actor("taliban") == replace(TALIBAN, aliases=(*TALIBAN.aliases, "Talibs"))
+        assert [a.id for a in first.find_actors("Talibs")] == ["taliban"]
     finally:
         first.close()
         other.close()

@@ -115,7 +115,7 @@ class Store(StoreReads, KeyedReads, GradeReads, StoreJudgements):
 
     def _forget(self) -> None:
         """Drop the caches: after a failed write they may hold what was rolled back."""
-        self._known = self._index = self._canonical = self._copies = self._actors = None
+        self._known = self._index = self._canonical = self._copies = self._kept_reads = None
 
     def _duplicates(self, session: Session) -> DuplicateIndex:
         """Near-duplicate index over every stored document, rebuilt in ingest order when first needed."""
