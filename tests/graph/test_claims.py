@@ -11,7 +11,7 @@ from sqlalchemy import select
 from test_store import PAKISTAN, QATAR, TALIBAN, USA, relation, store  # noqa: F401 (store: both backends)
 
 from actorgraph.graph.claims import CLAIMED, rebuild
-from actorgraph.graph.fuse import MODALITY_WEIGHT, ClaimSummary, claims_of
+from actorgraph.graph.fuse import MODALITY_WEIGHT, ClaimSummary, boost, claims_of, span
 from actorgraph.graph.grades import GradedClaim
 from actorgraph.graph.schema import NO_OBJECT2, ClaimGradeRow, ClaimLinkRow, ClaimSourceRow
 from actorgraph.graph.sources import registry
@@ -58,12 +58,16 @@ def fused(claims) -> dict[tuple, tuple]:
 
 def assert_kept(store: Store) -> dict[tuple, tuple]:
     """The stored claims are the relations summed, the claims as graded when written (or fused
-    again from `claim_sources`) are those fused from the visible instances, and summing and grading
-    them all again changes nothing."""
+    again from `claim_sources`) are those fused from the visible instances and rank in SQL as in
+    Python, and summing and grading them all again changes nothing."""
     claims, sources, grades = stored_claims(store), stored_sources(store), stored_grades(store)
     assert claims == summed(store)
     actors = sorted({i for key in claims for i in key[:3] if i != NO_OBJECT2})
-    assert fused(store.graded_claims(actors)) == fused(claims_of(store.relations()))
+    graded = store.graded_claims(actors)
+    assert fused(graded) == fused(claims_of(store.relations()))
+    ranked = sorted(graded, key=lambda c: (-c.firmest * boost(c.parts), c.subject.id, c.object.id, c.predicate,
+                                           c.object2.id if c.object2 else ""))
+    assert store.drawn_claims(actors, lambda c: True, 2) == (ranked[:2], span(ranked), len(ranked) > 2)
     with store.engine.begin() as connection:
         rebuild(connection)
     assert stored_claims(store) == claims
