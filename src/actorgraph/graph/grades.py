@@ -112,7 +112,8 @@ def folded(key: tuple) -> tuple:
 
 def stored_forms(claim: tuple) -> list[tuple]:
     """Every stored claim key that `folded` makes this claim."""
-    return [(s, o, o2 or NO_OBJECT2, p) for s, o, o2, p in written_forms(claim[0], claim[3], claim[1], claim[2] or None)]
+    subject, obj, object2, predicate = claim
+    return [(s, o, o2 or NO_OBJECT2, p) for s, o, o2, p in written_forms(subject, predicate, obj, object2 or None)]
 
 
 def regrade(connection: Connection, keys: Iterable[tuple]) -> None:
