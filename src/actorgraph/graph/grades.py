@@ -17,7 +17,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from typing import NamedTuple
 
-from sqlalchemy import and_, bindparam, case, delete, func, insert, or_, select, tuple_
+from sqlalchemy import and_, bindparam, case, delete, func, insert, or_, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
@@ -31,7 +31,6 @@ KEY_COLUMNS = ("subject_id", "object_id", "object2_id", "predicate")
 GRADE_COLUMNS = ("graded_under", "modality", "grade", "credibility", "contradicted", "rhetoric", "strength",
                  "firmest", "sources", "parts", "instances", "first_day", "last_day")
 RHETORIC_SEPARATOR = "|"
-KEYS_A_QUERY = 200  # 800 bound values: within every backend's limit
 REBUILD_BATCH = 50_000
 DRAWN_BATCH = 100
 
@@ -39,6 +38,8 @@ _SOURCE_KEY = [getattr(ClaimSourceRow, name) for name in KEY_COLUMNS]
 _SUMS = (ClaimSourceRow.instances, ClaimSourceRow.origin, ClaimSourceRow.modality, ClaimSourceRow.rhetoric,
          ClaimSourceRow.outlet, ClaimSourceRow.host, ClaimSourceRow.firmness, ClaimSourceRow.first_day,
          ClaimSourceRow.last_day)  # the order `fuse.ClaimSummary.sums` reads
+_SUMS_OF_KEY = select(*_SUMS).where(and_(*(column == bindparam(name)
+                                           for column, name in zip(_SOURCE_KEY, KEY_COLUMNS))))
 _FORGET = delete(ClaimGradeRow).where(and_(*(getattr(ClaimGradeRow, name) == bindparam(name)
                                              for name in KEY_COLUMNS)))
 
@@ -123,10 +124,8 @@ def regrade(connection: Connection, keys: Iterable[tuple]) -> None:
     forms = {form: claim for claim in claims for form in stored_forms(claim)}
     ordered = sorted(forms)
     sums: dict[tuple, list[tuple]] = {claim: [] for claim in claims}
-    for start in range(0, len(ordered), KEYS_A_QUERY):
-        chosen = ordered[start:start + KEYS_A_QUERY]
-        for row in connection.execute(select(*_SOURCE_KEY, *_SUMS).where(tuple_(*_SOURCE_KEY).in_(chosen))):
-            sums[forms[tuple(row[:4])]].append(tuple(row[4:]))
+    for form in ordered:  # one key probe each: SQLite scans the whole table for a list of row values
+        sums[forms[form]] += [tuple(row) for row in connection.execute(_SUMS_OF_KEY, dict(zip(KEY_COLUMNS, form)))]
     gone = [dict(zip(KEY_COLUMNS, claim)) for claim, rows in sums.items() if not rows]
     rows = [graded(claim, found) for claim, found in sums.items() if found]
     if gone:
