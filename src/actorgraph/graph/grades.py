@@ -38,8 +38,9 @@ _SOURCE_KEY = [getattr(ClaimSourceRow, name) for name in KEY_COLUMNS]
 _SUMS = (ClaimSourceRow.instances, ClaimSourceRow.origin, ClaimSourceRow.modality, ClaimSourceRow.rhetoric,
          ClaimSourceRow.outlet, ClaimSourceRow.host, ClaimSourceRow.firmness, ClaimSourceRow.first_day,
          ClaimSourceRow.last_day)  # the order `fuse.ClaimSummary.sums` reads
-_SUMS_OF_KEY = select(*_SUMS).where(and_(*(column == bindparam(name)
-                                           for column, name in zip(_SOURCE_KEY, KEY_COLUMNS))))
+KEY_PARAMS = ("s", "o", "o2", "p")
+# The `claim_sources` rows of one stored key (s, o, o2, p; '' for no o2): graded here, read by `keyed.claim_sums`.
+SUMS_OF_KEY = select(*_SUMS).where(and_(*(column == bindparam(name) for column, name in zip(_SOURCE_KEY, KEY_PARAMS))))
 _FORGET = delete(ClaimGradeRow).where(and_(*(getattr(ClaimGradeRow, name) == bindparam(name)
                                              for name in KEY_COLUMNS)))
 
@@ -125,7 +126,7 @@ def regrade(connection: Connection, keys: Iterable[tuple]) -> None:
     ordered = sorted(forms)
     sums: dict[tuple, list[tuple]] = {claim: [] for claim in claims}
     for form in ordered:  # one key probe each: SQLite scans the whole table for a list of row values
-        sums[forms[form]] += [tuple(row) for row in connection.execute(_SUMS_OF_KEY, dict(zip(KEY_COLUMNS, form)))]
+        sums[forms[form]] += [tuple(row) for row in connection.execute(SUMS_OF_KEY, dict(zip(KEY_PARAMS, form)))]
     gone = [dict(zip(KEY_COLUMNS, claim)) for claim, rows in sums.items() if not rows]
     rows = [graded(claim, found) for claim, found in sums.items() if found]
     if gone:

@@ -12,7 +12,8 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.sql import ClauseElement
 
 from .claims import FIRMNESS, VISIBLE
-from .schema import ClaimSourceRow, RelationRow
+from .grades import SUMS_OF_KEY
+from .schema import RelationRow
 
 
 class Prepared:
@@ -79,12 +80,4 @@ CLAIM_INSTANCES = _claim_instances()
 CLAIM_DENIALS = _claim_instances(RelationRow.modality == "negated")
 
 
-def _sums_of():
-    """The `claim_sources` rows of one claim under one stored key (s, o, o2, p; '' for no o2)."""
-    t = ClaimSourceRow
-    return select(t.instances, t.origin, t.modality, t.rhetoric, t.outlet, t.host, t.firmness, t.first_day,
-                  t.last_day).where(t.subject_id == bindparam("s"), t.object_id == bindparam("o"),
-                                    t.object2_id == bindparam("o2"), t.predicate == bindparam("p"))
-
-
-CLAIM_SUMS = Prepared(_sums_of())
+CLAIM_SUMS = Prepared(SUMS_OF_KEY)
