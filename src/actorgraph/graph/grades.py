@@ -125,8 +125,10 @@ def regrade(connection: Connection, keys: Iterable[tuple]) -> None:
     forms = {form: claim for claim in claims for form in stored_forms(claim)}
     ordered = sorted(forms)
     sums: dict[tuple, list[tuple]] = {claim: [] for claim in claims}
+    from .prepared import CLAIM_SUMS  # prepared compiles this module's SUMS_OF_KEY: imported late, not in a cycle
+    run = CLAIM_SUMS.cursor(connection)
     for form in ordered:  # one key probe each: SQLite scans the whole table for a list of row values
-        sums[forms[form]] += [tuple(row) for row in connection.execute(SUMS_OF_KEY, dict(zip(KEY_PARAMS, form)))]
+        sums[forms[form]] += run.rows(**dict(zip(KEY_PARAMS, form)))
     gone = [dict(zip(KEY_COLUMNS, claim)) for claim, rows in sums.items() if not rows]
     rows = [graded(claim, found) for claim, found in sums.items() if found]
     if gone:
