@@ -169,6 +169,20 @@ def test_actors_are_read_once_until_any_program_writes(db_url, doc1):
         other.close()
 
 
+def test_actor_types_by_canonical_id_and_from_memory(store, doc1):
+    """`actor_types` names each actor under its canonical id (a merged-away id gives its head's
+    type), leaves unknown ids out, and on SQLite reads no actor row a second time."""
+    store.add_document(doc1, [], full_relations(doc1))
+    store.merge("taliban", "pakistan")
+    assert store.actor_types({"pakistan", "qatar", "nobody"}) == {"taliban": "organisation", "qatar": "state"}
+    statements: list[str] = []
+    event.listen(store.engine, "before_cursor_execute", lambda *args: statements.append(args[2]))
+    assert store.actor_types({"taliban", "usa"}) == {"taliban": "organisation", "usa": "state"}
+    assert store.actor_types({"taliban"}) == {"taliban": "organisation"}
+    reads = sum("FROM actors" in sql for sql in statements)
+    assert reads <= 1 if store.engine.url.get_backend_name() == "sqlite" else reads >= 2
+
+
 def test_actors_ordering_and_counts(store, doc1):
     relations = full_relations(doc1)
     mentions = [Mention(PAKISTAN, "Pakistan", 16, 24)] * 3 + [Mention(QATAR, "Qatar", 42, 47)]

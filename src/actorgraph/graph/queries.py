@@ -261,11 +261,11 @@ class StoreReads:
             return self._canonical_rows(session, rows)
 
     def actor_types(self, actor_ids) -> dict[str, str]:
+        """Each actor's type by canonical id, from the actors kept since the database last changed
+        (`_actors_by_id`): a hub's question asks it of a thousand neighbours."""
         with Session(self.engine) as session:
-            canonical = self._canonical_ids(session)
-            ids = sorted({canonical.get(i, i) for i in actor_ids})
-            return {i: t for chunk in _chunks(ids) for i, t in session.connection().execute(
-                select(ActorRow.id, ActorRow.type).where(ActorRow.id.in_(chunk)))}
+            actors = self._actors_by_id(session, set(actor_ids))
+        return {actor.id: actor.type for actor in actors.values()}
 
     @staticmethod
     def _relation(row, actors: dict[str, Actor]) -> Relation:
