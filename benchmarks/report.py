@@ -140,6 +140,11 @@ def _headline_scale(r: dict) -> str:
     i = r["ingest"]
     asks = "; ".join(f"{g['relations']:,} relations p50/p95/max {g['p50_ms']:.0f}/{g['p95_ms']:.0f}/"
                      f"{g['max_ms']:.0f} ms (built in {g['build_seconds']:.0f} s)" for g in r["synthetic"])
+    g = r.get("graph")
+    if g is not None:  # asks on a graph already built (--graph)
+        return "; ".join([f"{g['docs']:,}-document graph, {g['relations']:,} relations: ask p50/p95/max "
+                          f"{g['ask']['p50_ms']:.0f}/{g['ask']['p95_ms']:.0f}/{g['ask']['max_ms']:.0f} ms",
+                          *([asks] if asks else [])])
     if i is None:  # a run of the synthetic graphs alone (--docs 0)
         return asks
     return "; ".join([f"{i['docs']:,} docs with --jobs {i['jobs']}: {i['docs_per_second']:.1f} docs/s, peak RSS "
@@ -155,6 +160,9 @@ def _headline_load(r: dict) -> str:
 OTHERS = (("parallel", "`python -m benchmarks.parallel`", _headline_parallel),
           ("scale", "`python -m benchmarks.scale`", _headline_scale),
           ("scale-100k", "`python -m benchmarks.scale --relations --name scale-100k`", _headline_scale),
+          ("scale-100k-ask", "`actorgraph ingest benchmarks/data/corpus-100000-s0.jsonl --db G.sqlite`, then "
+                             "`python -m benchmarks.scale --graph G.sqlite --relations --name scale-100k-ask`",
+           _headline_scale),
           ("scale-10m", "`python -m benchmarks.scale --docs 0 --relations 10000000 --name scale-10m`", _headline_scale),
           ("load", "`python -m benchmarks.load`", _headline_load))
 

@@ -6,6 +6,7 @@ process), with docs/s, peak memory, database size and `ask` latency on the graph
     python -m benchmarks.scale --docs 2000 --relations 100000   # a smoke run, ~2 min
     python -m benchmarks.scale --docs 0 --relations 10000000 --name scale-10m   # the 10M graph alone
     python -m benchmarks.scale --relations --name scale-100k                    # the 100k ingest alone
+    python -m benchmarks.scale --graph G.sqlite --relations --name scale-100k-ask  # `ask` on a graph already built
 
 Writes benchmarks/results/scale.{json,md}. `python -m benchmarks.run --full` runs it too.
 """
@@ -23,6 +24,7 @@ import time
 from pathlib import Path
 
 from actorgraph.answer.answer import ask
+from actorgraph.answer.ready import settle
 from actorgraph.graph.store import Store
 from actorgraph.processes import default_jobs
 
@@ -41,21 +43,24 @@ def _quantiles(latencies: list[float]) -> dict:
 
 
 def ask_real_graph(db: Path, pairs: int = ASK_PAIRS, seed: int = 0) -> dict:
-    """`ask` latency over random pairs of the 500 best-connected actors of an ingested graph."""
+    """`ask` latency over random pairs of the 500 best-connected actors of an ingested graph, in a
+    process settled as a `serve` worker is (and as `latency.measure_ask` measures the synthetic graphs)."""
     store = Store.open(str(db))
+    settle()
     names = [a["name"] for a in store.actors()[:500]]
     rng = random.Random(seed)
-    latencies = []
+    latencies, cpu = [], []
     for _ in range(pairs):
         a, b = rng.sample(names, 2)
-        started = time.perf_counter()
+        started, started_cpu = time.perf_counter(), time.process_time()
         try:
             ask(store, a, other=b)
         except ValueError:  # two names for one actor, or a name another actor claims first
             continue
         latencies.append((time.perf_counter() - started) * 1000)
+        cpu.append((time.process_time() - started_cpu) * 1000)
     store.close()
-    return _quantiles(latencies)
+    return _quantiles(latencies) | {f"cpu_{key}": value for key, value in _quantiles(cpu).items() if key != "asked"}
 
 
 def ingest_run(docs: int, jobs: int, seed: int, data: Path, work: Path) -> dict:
@@ -82,6 +87,17 @@ def ingest_run(docs: int, jobs: int, seed: int, data: Path, work: Path) -> dict:
             "summary": done.stdout.strip().splitlines()[-1], "ask": ask_real_graph(db)}
 
 
+def graph_run(db: Path) -> dict:
+    """`ask` on a graph already ingested (kept with `actorgraph ingest --db`), so that changes to
+    answering can be measured on the same 100k-document graph without ingesting it again."""
+    store = Store.open(str(db))
+    stats = store.stats()
+    store.close()
+    size_mb = sum(p.stat().st_size for p in db.parent.glob(f"{db.name}*")) / 2**20
+    return {"path": str(db), "docs": stats["documents"], "relations": stats["relations"], "actors": stats["actors"],
+            "db_mb": size_mb, "ask": ask_real_graph(db)}
+
+
 def synthetic(relations: int, seed: int, work: Path) -> dict:
     db = work / f"graph-{relations}.sqlite"
     graph = latency.build_graph(db, relations, seed)
@@ -98,6 +114,15 @@ def markdown(result: dict) -> str:
              f"{result.get('arguments', '')}`.".replace(" `.", "`."), ""]
     if i is not None:
         lines += _ingest_lines(i)
+    if result.get("graph"):
+        g = result["graph"]
+        lines += [f"## `ask` on a graph already built ({g['docs']:,} documents)", "",
+                  "| relations | actors | DB MiB | asked | p50 ms | p95 ms | max ms | CPU p50 / p95 ms |",
+                  "|---|---|---|---|---|---|---|---|",
+                  f"| {g['relations']:,} | {g['actors']:,} | {g['db_mb']:.0f} | {g['ask']['asked']} | "
+                  f"{g['ask']['p50_ms']:.0f} | {g['ask']['p95_ms']:.0f} | {g['ask']['max_ms']:.0f} | "
+                  f"{g['ask']['cpu_p50_ms']:.0f} / {g['ask']['cpu_p95_ms']:.0f} |", "",
+                  "Random pairs of the 500 best-connected actors, as for an ingest run.", ""]
     if result["synthetic"]:
         lines += ["## `ask` on synthetic graphs", "",
                   "| relations | actors | build s | DB MiB | asked | p50 ms | p95 ms | max ms |",
@@ -127,6 +152,7 @@ def main() -> None:
     parser.add_argument("--relations", type=int, nargs="*", default=[1_000_000, 10_000_000])
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--data", type=Path, default=HERE / "data")
+    parser.add_argument("--graph", type=Path, help="ask on this ingested graph instead of ingesting (with --docs ignored)")
     parser.add_argument("--out", type=Path, default=HERE / "results")
     parser.add_argument("--name", default="scale", help="results are written to NAME.json and NAME.md")
     args = parser.parse_args()
@@ -134,7 +160,10 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="actorgraph-scale-") as tmp:
         work = Path(tmp)
         result = {"machine": machine(), "arguments": " ".join(sys.argv[1:]), "ingest": None}
-        if args.docs:
+        if args.graph is not None:
+            print(f"asking on {args.graph}", flush=True)
+            result["graph"] = graph_run(args.graph)
+        elif args.docs:
             print(f"ingesting {args.docs:,} documents with --jobs {args.jobs}", flush=True)
             result["ingest"] = ingest_run(args.docs, args.jobs, args.seed, args.data, work)
         result["synthetic"] = []

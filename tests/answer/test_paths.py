@@ -30,6 +30,49 @@ def test_link_weights_sum_up_the_relations_of_an_actor(demo_db):
     assert len(got) > 3
 
 
+def _links_of(row: tuple) -> list[tuple[str, str]]:
+    """The links a `link_weights` row makes: its subject to its object and to any second object."""
+    s, o, o2 = row[:3]
+    return [(s, other) for other in (o, o2) if other is not None and other != s]
+
+
+def test_links_around_fold_what_link_weights_says_of_an_actor_across_a_merge(demo_db, tmp_path):
+    path = tmp_path / "merged.sqlite"
+    path.write_bytes(demo_db.read_bytes())
+    store = Store.open(str(path))
+    hub = _hub(store.relations())
+    partners = sorted({other for row in store.link_weights([hub]) for s, other in _links_of(row) if s == hub})
+    store.merge(partners[0], partners[1])
+    expected: dict[tuple, list] = {}
+    for row in store.link_weights([hub]):
+        for s, other in _links_of(row):
+            if hub in (s, other):
+                partner = other if s == hub else s
+                known = expected.setdefault((partner, row[3]), [0.0, 0, False])
+                known[0], known[1], known[2] = max(known[0], row[4]), known[1] + row[6], known[2] or bool(row[5])
+    got = {(other, p): [f, n, c] for other, p, f, n, c in store.links_around(hub)}
+    assert got == expected and len(got) > 3
+    assert partners[1] not in {other for other, _ in got}, "a merged-away actor is named by its head"
+
+
+def test_link_rows_are_the_link_weights_rows_that_make_those_links(demo_db):
+    store = Store.open(str(demo_db))
+    hub = _hub(store.relations())
+    rows = store.link_weights([hub])
+    links = sorted({tuple(sorted(link)) for row in rows for link in _links_of(row) if hub in link})[:8]
+    expected = {row for row in rows if any(tuple(sorted(link)) in links for link in _links_of(row))}
+    assert set(store.link_rows(links)) == expected and len(store.link_rows(links)) == len(expected) > 3
+
+
+def test_a_link_quotes_the_claim_many_documents_repeat_before_a_firmer_single_one():
+    claims = {("peru", "shabaab", None, "hosts"): (0.7, 5, 5), ("peru", "shabaab", "houthis", "mediates"): (1.0, 1, 1),
+              ("shabaab", "peru", None, "cooperates_with"): (0.5, 1, 1), ("peru", "shabaab", None, "cooperates_with"): (0.6, 2, 2)}
+    chosen = paths._link_claims(claims, 2)
+    assert [keys[0][0][3] for keys in chosen] == ["hosts", "mediates"]
+    assert set(paths._link_claims(claims, 3)[2]) == {(("peru", "shabaab", None, "cooperates_with"), 2),
+                                                     (("shabaab", "peru", None, "cooperates_with"), 1)}
+
+
 def test_between_finds_every_relation_linking_two_actors_either_way(demo_db):
     store = Store.open(str(demo_db))
     everything = store.relations()
@@ -135,7 +178,7 @@ def test_an_answer_grades_each_claim_on_every_instance_while_quoting_a_few(demo_
     assert checked > 20 and sampled > 0, (checked, sampled)
 
 
-def test_each_link_of_a_path_brings_its_firmest_claims_only(demo_db, monkeypatch):
+def test_each_link_of_a_path_brings_its_strongest_claims_only(demo_db, monkeypatch):
     store = Store.open(str(demo_db))
     full = _fused_from_every_instance(store)
     monkeypatch.setattr(paths, "PATH_CLAIMS", 1)

@@ -158,30 +158,35 @@ class Relevant(NamedTuple):
 
 def _rows_by_link(rows: list[tuple], links: set[tuple[str, str]]) -> dict[tuple, dict[tuple, tuple]]:
     """Of `Store.link_weights` rows, those making the links (sorted pairs of actor ids) among
-    `links`: per link, each claim's (subject, object, object2, predicate) firmness and number of
-    instances (a mediation makes two links; the stored ids of a merged actor, one claim)."""
+    `links`: per link, each claim's (subject, object, object2, predicate) firmness, number of
+    instances and of documents (a mediation makes two links; the stored ids of a merged actor, one claim)."""
     found: dict[tuple, dict[tuple, tuple]] = defaultdict(dict)
     for row in rows:
         s, o, o2 = row[0], row[1], row[2]
         for other in (o,) if o2 is None else (o, o2):
             key = (s, other) if s < other else (other, s)
             if key in links:
-                firmness, instances = found[key].get(row[:4], (0.0, 0))
-                found[key][row[:4]] = (max(firmness, row[4] or 0.0), instances + row[7])
+                firmness, instances, documents = found[key].get(row[:4], (0.0, 0, 0))
+                found[key][row[:4]] = (max(firmness, row[4] or 0.0), instances + row[7], documents + row[6])
     return found
 
 
 def _link_claims(claims: dict[tuple, tuple], limit: int) -> list[list[tuple]]:
-    """One link's `limit` firmest claims (see `_rows_by_link`), each as the stored keys (subject,
-    object, object2, predicate) that name it with their numbers of instances: both directions of a
-    symmetric claim, both orders of a mediation's parties."""
+    """One link's `limit` strongest claims (see `_rows_by_link`), weighed as links are (firmest
+    instance, boosted by the documents that repeat it: a claim five outlets report outweighs a
+    mediation one mentions), each as the stored keys (subject, object, object2, predicate) that
+    name it with their numbers of instances: both directions of a symmetric claim, both orders
+    of a mediation's parties."""
     grouped: dict[tuple, list[tuple]] = defaultdict(list)
     firmest: dict[tuple, float] = defaultdict(float)
-    for (s, o, o2, predicate), (firmness, instances) in claims.items():
+    documents: dict[tuple, int] = defaultdict(int)
+    for (s, o, o2, predicate), (firmness, instances, repeats) in claims.items():
         key = claim_key(s, predicate, o, o2)
         grouped[key].append(((s, o, o2, predicate), instances))
         firmest[key] = max(firmest[key], firmness)
-    chosen = sorted(firmest, key=lambda k: (-firmest[k], k[1], k[0], k[2], k[3] or ""))[:limit]
+        documents[key] += repeats
+    weight = {key: firmest[key] * boost(documents[key]) for key in firmest}
+    chosen = sorted(weight, key=lambda k: (-weight[k], k[1], k[0], k[2], k[3] or ""))[:limit]
     return [grouped[key] for key in chosen]
 
 
@@ -196,29 +201,29 @@ def relevant(store, a: str, b: str, day: str | None = None) -> Relevant:
     these are not all of; for an answer as of a `day`, graded on what held then, it loads more."""
     weights: dict[frozenset, float] = defaultdict(float)
     neighbours: dict[str, set[str]] = defaultdict(set)
-    read: list[tuple] = []
-
-    def take(links):
-        read.extend(links)
-        strength, near = link_strengths(links)
-        for pair, weight in strength.items():
-            weights[pair] = max(weights[pair], weight)
-        for actor, others in near.items():
-            neighbours[actor] |= others
-
-    take(store.link_weights([a, b]))
+    for end in (a, b):
+        for other, _, firmness, documents, claimed in store.links_around(end):
+            pair = frozenset((end, other))
+            weights[pair] = max(weights[pair], max(firmness, 0.0) * boost(documents))
+            if claimed:
+                neighbours[end].add(other)
+                neighbours[other].add(end)
     crowded = len(neighbours[a] & neighbours[b] - {a, b}) >= MAX_PATHS
     width = CROWDED_NEIGHBOURS if crowded else NEIGHBOURS
     strongest = {end: sorted(neighbours[end] - {a, b}, key=lambda n: (-weights[frozenset((end, n))], n))[:width]
                  for end in (a, b)}
     if strongest[a] and strongest[b]:
-        take(store.link_weights(sorted(strongest[a]), sorted(strongest[b])))
+        strength, near = link_strengths(store.link_weights(sorted(strongest[a]), sorted(strongest[b])))
+        for pair, weight in strength.items():
+            weights[pair] = max(weights[pair], weight)
+        for actor, others in near.items():
+            neighbours[actor] |= others
     types = store.actor_types(neighbours[a] | neighbours[b])
     paths = find_paths(lambda x, y: weights[frozenset((x, y))], neighbours, lambda n: types.get(n) != "place",
                        a, b, MAX_PATHS)
     direct = (min(a, b), max(a, b))
     links = {(min(x, y), max(x, y)) for _, nodes in paths for x, y in zip(nodes, nodes[1:])} - {direct}
-    by_link = _rows_by_link(read, links | {direct})
+    by_link = _rows_by_link(store.link_rows(sorted(links | {direct})), links | {direct})
     limit = PATH_INSTANCES if day is None else DATED_PATH_INSTANCES
     on_paths: dict[tuple, None] = {}  # stored keys, once each though a mediation lies on two links
     sampled: dict[tuple, None] = {}  # those of claims that `limit` quotes a key would not wholly load

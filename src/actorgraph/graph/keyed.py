@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from .claims import VISIBLE
 from .fuse import claim_key
-from .prepared import BETWEEN, CLAIM_DENIALS, CLAIM_INSTANCES, CLAIM_SUMS
+from .prepared import BETWEEN, CLAIM_DENIALS, CLAIM_INSTANCES, CLAIM_SUMS, LINK_ROWS, LINKS_AROUND
 from .schema import NO_OBJECT2, RelationRow
 
 
@@ -31,6 +31,42 @@ class KeyedReads:
                         rows.update((row[0], tuple(row)) for row in run.rows(x=one, y=two))
                 found[x, y] = [rows[i] for i in sorted(rows)]
         return found
+
+    def links_around(self, actor_id: str) -> list[tuple[str, str, float, int, bool]]:
+        """The claims linking one actor to others, summed up per other actor and predicate: (other,
+        predicate, firmest, documents, whether any is claimed), ids canonical, in no set order.
+        What `Store.link_weights` gives for one actor, read as index probes on the driver's cursor
+        and folded here: a hub's question reads thousands of these rows."""
+        folded: dict[tuple[str, str], list] = {}
+        with Session(self.engine) as session:
+            canonical = self._canonical_ids(session)
+            head = canonical.get(actor_id, actor_id)
+            run = LINKS_AROUND.cursor(session.connection())
+            for member in sorted(self._members(session, [actor_id])):
+                for other, predicate, firmness, documents, claimed in run.rows(x=member):
+                    other = canonical.get(other, other)
+                    if other == head:
+                        continue
+                    known = folded.get((other, predicate))
+                    if known is None:
+                        folded[other, predicate] = [firmness, documents, claimed]
+                    else:
+                        known[0], known[1], known[2] = max(known[0], firmness), known[1] + documents, max(known[2], claimed)
+        return [(other, predicate, firmness, documents, bool(claimed))
+                for (other, predicate), (firmness, documents, claimed) in folded.items()]
+
+    def link_rows(self, links) -> list[tuple]:
+        """The rows of `Store.link_weights` that make the given links (pairs of canonical actor
+        ids): claims whose subject is one and whose object or second object is the other; each once."""
+        found: dict[tuple, tuple] = {}
+        with Session(self.engine) as session:
+            run = LINK_ROWS.cursor(session.connection())
+            for x, y in links:
+                for one in self._members(session, [x]):
+                    for two in self._members(session, [y]):
+                        for row in run.rows(x=one, y=two) + run.rows(x=two, y=one):
+                            found[row[:4]] = row
+            return self._canonical_rows(session, found.values())
 
     def _stored_keys(self, session: Session, claims):
         """Each claim (subject, object, object2, predicate) with every stored key that names it."""

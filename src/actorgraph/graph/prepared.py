@@ -7,13 +7,13 @@ the DBAPI cursor it costs a few. The statement is still written in SQLAlchemy, s
 same on SQLite and PostgreSQL. The read side's other such statements (`keyed.py`) are defined here too."""
 from __future__ import annotations
 
-from sqlalchemy import bindparam, or_, select
+from sqlalchemy import bindparam, func, or_, select, union_all
 from sqlalchemy.engine import Connection
 from sqlalchemy.sql import ClauseElement
 
 from .claims import FIRMNESS, VISIBLE
 from .grades import SUMS_OF_KEY
-from .schema import RelationRow
+from .schema import NO_OBJECT2, ClaimLinkRow, RelationRow
 
 
 class Prepared:
@@ -81,3 +81,30 @@ CLAIM_DENIALS = _claim_instances(RelationRow.modality == "negated")
 
 
 CLAIM_SUMS = Prepared(SUMS_OF_KEY)
+
+
+def _ends(other, *where):
+    """`claim_links` rows of one stored actor id bound as x, each with the actor at its other end."""
+    t = ClaimLinkRow
+    return select(other.label("other"), t.predicate, t.firmness, t.documents, t.claimed).where(*where)
+
+
+_X, _LINKS = bindparam("x"), ClaimLinkRow
+# Its rows as subject (linked to the object and any second object), as object, as second object:
+# (other actor, predicate, firmness, documents, claimed), folded by the caller (SQLite's GROUP BY cost more).
+LINKS_AROUND = Prepared(union_all(
+    _ends(_LINKS.object_id, _LINKS.subject_id == _X),
+    _ends(_LINKS.object2_id, _LINKS.subject_id == _X, _LINKS.object2_id != NO_OBJECT2),
+    _ends(_LINKS.subject_id, _LINKS.object_id == _X),
+    _ends(_LINKS.subject_id, _LINKS.object2_id == _X, _LINKS.object2_id != NO_OBJECT2)))
+
+
+def _link_rows(second):
+    t = ClaimLinkRow
+    return select(t.subject_id, t.object_id, func.nullif(t.object2_id, NO_OBJECT2), t.predicate, t.firmness,
+                  t.claimed, t.documents, t.instances).where(t.subject_id == bindparam("x"), second)
+
+
+# The `claim_links` rows (as `Store.link_weights` reads them) whose subject x links y as object or second object.
+LINK_ROWS = Prepared(union_all(_link_rows(_LINKS.object_id == bindparam("y")),
+                               _link_rows((_LINKS.object2_id == bindparam("y")) & (_LINKS.object2_id != NO_OBJECT2))))
