@@ -23,6 +23,7 @@ import tempfile
 import time
 from pathlib import Path
 
+import actorgraph
 from actorgraph.answer.answer import ask
 from actorgraph.answer.ready import settle
 from actorgraph.graph.store import Store
@@ -94,7 +95,7 @@ def graph_run(db: Path) -> dict:
     stats = store.stats()
     store.close()
     size_mb = sum(p.stat().st_size for p in db.parent.glob(f"{db.name}*")) / 2**20
-    return {"path": str(db), "docs": stats["documents"], "relations": stats["relations"], "actors": stats["actors"],
+    return {"path": str(db), "code": str(Path(actorgraph.__file__).parent), "docs": stats["documents"], "relations": stats["relations"], "actors": stats["actors"],
             "db_mb": size_mb, "ask": ask_real_graph(db)}
 
 
@@ -122,7 +123,8 @@ def markdown(result: dict) -> str:
                   f"| {g['relations']:,} | {g['actors']:,} | {g['db_mb']:.0f} | {g['ask']['asked']} | "
                   f"{g['ask']['p50_ms']:.0f} | {g['ask']['p95_ms']:.0f} | {g['ask']['max_ms']:.0f} | "
                   f"{g['ask']['cpu_p50_ms']:.0f} / {g['ask']['cpu_p95_ms']:.0f} |", "",
-                  "Random pairs of the 500 best-connected actors, as for an ingest run.", ""]
+                  f"Random pairs of the 500 best-connected actors, as for an ingest run; actorgraph imported from "
+                  f"`{g['code']}`.", ""]
     if result["synthetic"]:
         lines += ["## `ask` on synthetic graphs", "",
                   "| relations | actors | build s | DB MiB | asked | p50 ms | p95 ms | max ms |",
