@@ -43,6 +43,11 @@ def _quantiles(latencies: list[float]) -> dict:
     return {"asked": len(ordered), "p50_ms": pick(0.5), "p95_ms": pick(0.95), "max_ms": ordered[-1]}
 
 
+def _size_mb(db: Path) -> float:
+    """A SQLite database's size with its WAL and shared-memory files."""
+    return sum(p.stat().st_size for p in db.parent.glob(f"{db.name}*")) / 2**20
+
+
 def ask_real_graph(db: Path, pairs: int = ASK_PAIRS, seed: int = 0) -> dict:
     """`ask` latency over random pairs of the 500 best-connected actors of an ingested graph, in a
     process settled as a `serve` worker is (and as `latency.measure_ask` measures the synthetic graphs)."""
@@ -78,7 +83,7 @@ def ingest_run(docs: int, jobs: int, seed: int, data: Path, work: Path) -> dict:
     if done.returncode:
         raise RuntimeError(f"ingest failed: {done.stderr[-2000:]}")
     peak_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-    size_mb = sum(p.stat().st_size for p in work.glob(f"{db.name}*")) / 2**20
+    size_mb = _size_mb(db)
     store = Store.open(str(db))
     stats = store.stats()
     store.close()
@@ -94,9 +99,8 @@ def graph_run(db: Path) -> dict:
     store = Store.open(str(db))
     stats = store.stats()
     store.close()
-    size_mb = sum(p.stat().st_size for p in db.parent.glob(f"{db.name}*")) / 2**20
-    return {"path": str(db), "code": str(Path(actorgraph.__file__).parent), "docs": stats["documents"], "relations": stats["relations"], "actors": stats["actors"],
-            "db_mb": size_mb, "ask": ask_real_graph(db)}
+    return {"path": str(db), "code": str(Path(actorgraph.__file__).parent), "docs": stats["documents"],
+            "relations": stats["relations"], "actors": stats["actors"], "db_mb": _size_mb(db), "ask": ask_real_graph(db)}
 
 
 def synthetic(relations: int, seed: int, work: Path) -> dict:
