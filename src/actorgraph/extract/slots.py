@@ -1,14 +1,14 @@
-"""Pipeline slots for components that replace one of spaCy's by a table built from it
-(`tag_rules`, `lemma_table`). spaCy makes a component by name from a factory, without the object
-it replaces, so the slot is created empty and handed its table afterwards."""
+"""Pipeline slots for components that replace one of spaCy's by a table or decoder built from it
+(`tag_rules`, `lemma_table`, `entity_decoder`). spaCy makes a component by name from a factory,
+without the object it replaces, so the slot is created empty and handed its table afterwards."""
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 
 from spacy.language import Language
 from spacy.tokens import Doc
 
-SLOTS = ("tag_rules", "lemma_table")
+SLOTS = ("tag_rules", "lemma_table", "entity_decoder")
 
 
 class TableSlot:
@@ -19,6 +19,13 @@ class TableSlot:
 
     def __call__(self, doc: Doc) -> Doc:
         return self.apply(doc) if self.apply is not None else doc
+
+    def pipe(self, docs: Iterable[Doc], *, batch_size: int = 256) -> Iterator[Doc]:
+        """Batches go to what the slot runs when it takes them (`entity_decoder`), else Doc by Doc."""
+        if hasattr(self.apply, "pipe"):
+            yield from self.apply.pipe(docs, batch_size=batch_size)
+        else:
+            yield from map(self, docs)
 
 
 def _make_slot(nlp: Language, name: str) -> TableSlot:
