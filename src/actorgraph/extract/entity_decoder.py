@@ -37,7 +37,8 @@ ROUNDING = 4 * 66 * 2.0 ** -24
 
 
 class Undecided(Exception):
-    """Two valid moves scored too close for another summation order to be trusted."""
+    """A sub-batch left to spaCy's own loop: two valid moves scored too close for another summation
+    order to be trusted, or entities already set."""
 
 
 @dataclass(frozen=True)
@@ -96,8 +97,6 @@ class EntityDecoder:
         try:
             found = self._decode(docs)
         except Undecided:
-            found = None
-        if found is None:
             self.deferred += len(docs)
             self.ner.set_annotations(docs, self.ner.predict(docs))
             return
@@ -106,12 +105,12 @@ class EntityDecoder:
             doc.set_ents([Span(doc, start, end, label=label) for start, end, label in entities],
                          default="outside")
 
-    def _decode(self, docs: list[Doc]) -> list[list[tuple[int, int, str]]] | None:
+    def _decode(self, docs: list[Doc]) -> list[list[tuple[int, int, str]]]:
         if not any(len(doc) for doc in docs):
             return [[] for _ in docs]
         rows = [doc.to_array([ENT_IOB, SENT_START, IS_SPACE]) for doc in docs]
         if any(len(row) and row[:, 0].any() for row in rows):
-            return None
+            raise Undecided
         cached = self.lower.predict(self.tok2vec.predict(docs))
         features = cached.reshape(cached.shape[0], cached.shape[1], -1)
         scores, undecided = self._closed_choices(features, docs, rows)
